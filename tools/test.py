@@ -1,0 +1,77 @@
+"""Evaluate a model: ``python tools/test.py CONFIG [--checkpoint CKPT] [--show-dir DIR] [--out FILE.pkl]``."""
+from __future__ import annotations
+
+import argparse
+import warnings
+
+from mmengine.config import DictAction
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    """Command-line options (mmdet's test.py flags; the checkpoint is an optional flag)."""
+    parser = argparse.ArgumentParser(description='Test (and evaluate) an OMG-Seg model.')
+    parser.add_argument('config', help='evaluation config file path')
+    parser.add_argument('--checkpoint', help='weights to load (whole model, as written by train.py)')
+    parser.add_argument('--work-dir', help='where logs and result files go (default work_dirs/<config>)')
+    parser.add_argument('--out', help='dump raw predictions to this .pkl/.pickle file')
+    parser.add_argument('--show', action='store_true', help='display predictions in a window')
+    parser.add_argument('--show-dir', help='save renderings under <work_dir>/<timestamp>/<show_dir>')
+    parser.add_argument('--wait-time', type=float, default=2, help='seconds between shown images')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config settings, e.g. test_dataloader.batch_size=1')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
+    if args.out is not None and not args.out.endswith(('.pkl', '.pickle')):
+        parser.error(f'--out must end in .pkl or .pickle, got {args.out!r}')
+    return args
+
+
+def enable_visualization(cfg, args: argparse.Namespace) -> None:
+    """Switch the config's visualization hook on for ``--show`` / ``--show-dir``."""
+    if not (args.show or args.show_dir):
+        return
+    hooks = cfg.get('default_hooks', {})
+    if 'visualization' not in hooks:
+        raise KeyError('--show/--show-dir need `default_hooks.visualization` in the config')
+    vis = hooks['visualization']
+    vis['draw'] = True
+    if args.show:
+        vis['show'], vis['wait_time'] = True, args.wait_time
+    if args.show_dir:
+        vis['test_out_dir'] = args.show_dir
+
+
+def add_dump_metric(cfg, out_file: str) -> None:
+    """Append mmdet's ``DumpDetResults`` so raw predictions are written to ``out_file``."""
+    dump = dict(type='DumpDetResults', out_file_path=out_file)
+    evaluator = cfg.test_evaluator
+    if isinstance(evaluator, (list, tuple)):
+        cfg.test_evaluator = [*evaluator, dump]
+    else:
+        cfg.test_evaluator = [evaluator, dump]
+
+
+def main(argv=None) -> dict:
+    """Build the runner, load the weights and run the test loop; returns the metrics."""
+    args = parse_args(argv)
+    from mmengine.runner import Runner
+
+    import seg  # noqa: F401  (registers our modules, installs compat shims)
+    from seg.utils.config_utils import export_local_rank, load_config
+    export_local_rank(args.local_rank)
+    cfg = load_config(args.config, args.cfg_options, args.work_dir, args.launcher)
+    cfg.load_from = args.checkpoint
+    enable_visualization(cfg, args)
+    if args.out:
+        add_dump_metric(cfg, args.out)
+    runner = Runner.from_cfg(cfg)
+    if args.checkpoint is None:
+        warnings.warn('no --checkpoint given: evaluating the weights from the config init_cfg '
+                      '(random where none is set)')
+        runner._init_model_weights()
+    return runner.test()
+
+
+if __name__ == '__main__':
+    main()
