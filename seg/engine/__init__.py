@@ -1,0 +1,7 @@
+"""Engine: hooks and runner-side helpers (atomic checkpoint writes)."""
+from . import hooks
+from .atomic_backend import AtomicLocalBackend, use_atomic_local_backend
+
+use_atomic_local_backend()
+
+__all__ = ['AtomicLocalBackend', 'use_atomic_local_backend']
