@@ -11,7 +11,7 @@ set -euo pipefail
 
 PYTHON=${PYTHON:-python3}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PIP=("$PYTHON" -m pip install --disable-pip-version-check)
+PIP=("$PYTHON" -m pip install --quiet --disable-pip-version-check)
 log() { printf '[setup_env] %s\n' "$*"; }
 die() { printf '[setup_env] ERROR: %s\n' "$*" >&2; exit 1; }
 

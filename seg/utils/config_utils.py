@@ -7,6 +7,8 @@ from typing import Optional
 
 from mmengine.config import Config
 
+from .distributed import prepare_cpu_distributed
+
 
 class ConfigError(ValueError):
     """A config file is missing or unusable."""
@@ -26,6 +28,7 @@ def load_config(path: str, cfg_options: Optional[dict] = None, work_dir: Optiona
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(path))[0])
     ensure_writable_dir(cfg.work_dir)
+    prepare_cpu_distributed(cfg)
     return cfg
 
 
