@@ -1,0 +1,4 @@
+"""Data preprocessors."""
+from .video_seg_data_preprocessor import VideoSegDataPreprocessor
+
+__all__ = ['VideoSegDataPreprocessor']

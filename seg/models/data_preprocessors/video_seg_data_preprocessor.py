@@ -1,0 +1,47 @@
+"""Normalise, pad and batch images (and, later, video clips) for OMG-Seg."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mmdet.models.data_preprocessors import DetDataPreprocessor
+from mmdet.registry import MODELS
+
+IMAGENET_MEAN = (123.675, 116.28, 103.53)
+IMAGENET_STD = (58.395, 57.12, 57.375)
+NO_OBJ = 65535
+
+
+@MODELS.register_module()
+class VideoSegDataPreprocessor(DetDataPreprocessor):
+    """mmdet's detection preprocessor with OMG-Seg defaults.
+
+    Defaults: ImageNet mean/std (the statistics the published checkpoints were trained with, although
+    CLIP was pre-trained with others), BGR->RGB, padding to a multiple of 32, GT masks padded with 0 and
+    semantic maps with NO_OBJ (65535). Inputs: a list of uint8 images (3, H, W) -> (B, 3, Hp, Wp).
+    Video clips (T, 3, H, W) go through :meth:`forward_clips`.
+    """
+
+    def __init__(self, *, mean: Sequence[float] = IMAGENET_MEAN, std: Sequence[float] = IMAGENET_STD,
+                 bgr_to_rgb: bool = True, pad_size_divisor: int = 32, pad_mask: bool = True,
+                 mask_pad_value: int = 0, pad_seg: bool = True, seg_pad_value: int = NO_OBJ,
+                 **kwargs) -> None:
+        super().__init__(mean=mean, std=std, bgr_to_rgb=bgr_to_rgb, pad_size_divisor=pad_size_divisor,
+                         pad_mask=pad_mask, mask_pad_value=mask_pad_value, pad_seg=pad_seg,
+                         seg_pad_value=seg_pad_value, **kwargs)
+
+    @staticmethod
+    def is_clip_batch(data: dict) -> bool:
+        """Whether ``data['inputs']`` holds video clips (T, 3, H, W) rather than images (3, H, W)."""
+        inputs = data['inputs']
+        first = inputs[0] if isinstance(inputs, (list, tuple)) else inputs
+        return first.dim() == (4 if isinstance(inputs, (list, tuple)) else 5)
+
+    def forward(self, data: dict, training: bool = False) -> dict:
+        """Batch images (B, 3, Hp, Wp) or clips (B, T, 3, Hp, Wp) with their data samples."""
+        if self.is_clip_batch(data):
+            return self.forward_clips(data, training)
+        return super().forward(data, training)
+
+    def forward_clips(self, data: dict, training: bool = False) -> dict:
+        """Batch video clips; not supported yet."""
+        raise NotImplementedError('video clip batches (T, 3, H, W) are not supported yet')

@@ -1,0 +1,4 @@
+"""Detectors."""
+from .omg_seg import OMGSeg
+
+__all__ = ['OMGSeg']

@@ -1,0 +1,114 @@
+"""OMG-Seg image detector: frozen CLIP backbone + OMG-Seg head + fusion head."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+import torch.nn.functional as F
+from mmdet.models.detectors import Mask2Former
+from mmdet.models.detectors.base import BaseDetector
+from mmdet.registry import MODELS
+from mmdet.structures import SampleList
+from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
+from mmengine.config import ConfigDict
+from torch import Tensor
+
+from ..heads.outputs import HeadOutputs, HeadPrediction
+from ..utils import ensemble_open_vocab_logits, mask_pool
+
+
+@MODELS.register_module()
+class OMGSeg(Mask2Former):
+    """Mask2Former-style detector whose head widths are taken from the CLIP backbone.
+
+    The head's ``in_channels`` and ``text_embed_dims`` default to the backbone's stage widths and CLIP
+    embedding width. With ``seen_classes`` set (one bool per class: in the training vocabulary?),
+    inference re-scores classes with mask-pooled CLIP features (``ov_alpha`` for seen, ``ov_beta`` for
+    unseen classes).
+    """
+
+    def __init__(self, *, backbone: ConfigType, panoptic_head: ConfigType,
+                 panoptic_fusion_head: ConfigType, train_cfg: OptConfigType = None,
+                 test_cfg: OptConfigType = None, data_preprocessor: OptConfigType = None,
+                 seen_classes: Sequence[bool] | None = None, ov_alpha: float = 0.4, ov_beta: float = 0.8,
+                 init_cfg: OptMultiConfig = None) -> None:
+        BaseDetector.__init__(self, data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.backbone = MODELS.build(backbone)
+        self.panoptic_head = MODELS.build(self._head_config(panoptic_head, train_cfg, test_cfg))
+        fusion_cfg = ConfigDict(panoptic_fusion_head)
+        fusion_cfg.setdefault('num_things_classes', self.panoptic_head.num_things_classes)
+        fusion_cfg.setdefault('num_stuff_classes', self.panoptic_head.num_stuff_classes)
+        fusion_cfg.update(test_cfg=test_cfg)
+        self.panoptic_fusion_head = MODELS.build(fusion_cfg)
+        self.num_things_classes = self.panoptic_head.num_things_classes
+        self.num_stuff_classes = self.panoptic_head.num_stuff_classes
+        self.num_classes = self.panoptic_head.num_classes
+        self.train_cfg = train_cfg
+        self.test_cfg = test_cfg
+        self.ov_alpha = ov_alpha
+        self.ov_beta = ov_beta
+        self.seen_classes: Tensor | None = None
+        if seen_classes is not None:
+            self.set_seen_classes(seen_classes)
+
+    def _head_config(self, head_cfg: ConfigType, train_cfg: OptConfigType,
+                     test_cfg: OptConfigType) -> ConfigDict:
+        """Head config completed with the backbone's widths and the train/test configs."""
+        head_cfg = ConfigDict(head_cfg)
+        backbone_widths = list(self.backbone.out_channels)
+        if head_cfg.get('in_channels') is None:
+            head_cfg.in_channels = backbone_widths
+        elif list(head_cfg.in_channels) != backbone_widths:
+            raise ValueError(f'panoptic_head.in_channels={list(head_cfg.in_channels)} does not match the '
+                             f'backbone stage widths {backbone_widths}; drop it from the config.')
+        if head_cfg.get('text_embed_dims') is None:
+            head_cfg.text_embed_dims = self.backbone.embed_dim
+        head_cfg.update(train_cfg=train_cfg, test_cfg=test_cfg)
+        return head_cfg
+
+    def set_seen_classes(self, seen_classes: Sequence[bool] | Tensor | None) -> None:
+        """Enable (or, with None, disable) open-vocabulary re-scoring for this seen/unseen class split."""
+        if seen_classes is None:
+            self.seen_classes = None
+            return
+        seen = torch.as_tensor(seen_classes, dtype=torch.bool).flatten()
+        if seen.numel() != self.num_classes:
+            raise ValueError(f'seen_classes has {seen.numel()} entries, expected one per class '
+                             f'({self.num_classes}).')
+        self.seen_classes = seen
+
+    def open_vocab_logits(self, feats: Sequence[Tensor], prediction: HeadPrediction) -> Tensor:
+        """Class log-probabilities (B, Q, N+1) ensembling the head with mask-pooled CLIP features."""
+        clip_map = self.backbone.get_clip_feature(feats[-1])
+        masks = F.interpolate(prediction.mask_logits, size=clip_map.shape[-2:], mode='bilinear',
+                              align_corners=False)
+        clip_embeds = self.backbone.forward_feat(mask_pool(clip_map, masks))
+        clip_logits = self.panoptic_head.classifier(clip_embeds)
+        valid = (masks > 0).flatten(2).any(-1)
+        return ensemble_open_vocab_logits(prediction.cls_logits, clip_logits, valid, self.seen_classes,
+                                          self.ov_alpha, self.ov_beta)
+
+    def predict(self, batch_inputs: Tensor, batch_data_samples: SampleList,
+                rescale: bool = True) -> SampleList:
+        """Panoptic / instance / semantic predictions (per ``test_cfg``) added to the data samples."""
+        feats = self.extract_feat(batch_inputs)
+        prediction = self.panoptic_head.predict(feats, batch_data_samples)
+        cls_logits = prediction.cls_logits
+        if self.seen_classes is not None:
+            cls_logits = self.open_vocab_logits(feats, prediction)
+        results = self.panoptic_fusion_head.predict(
+            cls_logits, prediction.mask_logits, batch_data_samples, rescale=rescale)
+        return self.add_pred_to_datasample(batch_data_samples, results)
+
+    def add_pred_to_datasample(self, data_samples: SampleList, results_list: list[dict]) -> SampleList:
+        """Store ``pred_panoptic_seg``, ``pred_instances`` and ``pred_sem_seg`` in the samples."""
+        fields = {'pan_results': 'pred_panoptic_seg', 'ins_results': 'pred_instances',
+                  'sem_results': 'pred_sem_seg'}
+        for data_sample, results in zip(data_samples, results_list):
+            for key, value in results.items():
+                setattr(data_sample, fields[key], value)
+        return data_samples
+
+    def _forward(self, batch_inputs: Tensor, batch_data_samples: SampleList) -> HeadOutputs:
+        """Raw head outputs (every prediction set) without post-processing."""
+        return self.panoptic_head(self.extract_feat(batch_inputs), batch_data_samples)

@@ -1,0 +1,231 @@
+"""OMG-Seg query decoder head: Mask2Former decoder + CLIP-text classifier + objectness branch."""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from mmdet.models.dense_heads import Mask2FormerHead
+from mmdet.models.layers import SinePositionalEncoding3D
+from mmdet.models.utils import multi_apply
+from mmdet.registry import MODELS
+from mmdet.structures import SampleList
+from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig, reduce_mean
+from mmengine.config import ConfigDict
+from mmengine.structures import InstanceData
+from torch import Tensor, nn
+
+from ..utils import mask_pool, mlp
+from .mask_losses import point_sampled_mask_losses
+from .outputs import DecoderQueries, HeadOutputs, HeadPrediction
+
+PROMPT_POS_DIMS = 512  # sine code of (cy, cx, w, h): 4 x 128
+
+
+@MODELS.register_module()
+class OMGSegHead(Mask2FormerHead):
+    """Mask2Former head whose queries are classified by CLIP text embeddings.
+
+    Differences to mmdet's ``Mask2FormerHead``: class logits come from ``classifier`` applied to
+    ``cls_proj(mask_pooling_proj(mask_pool(mask_features)) + query)``; an objectness logit per query
+    (``iou_embed``); 3-D sine positional encoding of the pixel tokens (so clips and images share it);
+    optional prompt-query parameters (``enable_box_query``); named outputs (:class:`HeadOutputs`).
+
+    Args:
+        classifier: config of the query classifier (``CLIPTextClassifier``); ``num_classes`` and
+            ``embed_dims`` default to this head's classes and ``text_embed_dims``.
+        text_embed_dims: CLIP embedding width D (``cls_proj`` output); the detector fills it in from
+            the backbone when absent.
+        enable_box_query: create the prompt-query parameters (point/box prompts, interactive mode).
+        loss_objectness: config of the objectness loss (sigmoid focal loss, target 0 = matched).
+        Other arguments: as mmdet's ``Mask2FormerHead``.
+    """
+
+    def __init__(self, *, in_channels: list[int], feat_channels: int = 256, out_channels: int = 256,
+                 num_things_classes: int, num_stuff_classes: int, num_queries: int = 300,
+                 num_transformer_feat_level: int = 3, pixel_decoder: ConfigType,
+                 transformer_decoder: ConfigType, positional_encoding: ConfigType = dict(
+                     num_feats=128, normalize=True),
+                 enforce_decoder_input_project: bool = False, classifier: ConfigType,
+                 text_embed_dims: int | None = None, enable_box_query: bool = False,
+                 loss_cls: ConfigType, loss_mask: ConfigType, loss_dice: ConfigType,
+                 loss_objectness: ConfigType = dict(
+                     type='FocalLoss', use_sigmoid=True, gamma=2.0, alpha=0.25, loss_weight=2.0),
+                 train_cfg: OptConfigType = None, test_cfg: OptConfigType = None,
+                 init_cfg: OptMultiConfig = None, **kwargs) -> None:
+        super().__init__(
+            in_channels=in_channels, feat_channels=feat_channels, out_channels=out_channels,
+            num_things_classes=num_things_classes, num_stuff_classes=num_stuff_classes,
+            num_queries=num_queries, num_transformer_feat_level=num_transformer_feat_level,
+            pixel_decoder=ConfigDict(pixel_decoder), transformer_decoder=ConfigDict(transformer_decoder),
+            positional_encoding=positional_encoding,
+            enforce_decoder_input_project=enforce_decoder_input_project,
+            loss_cls=ConfigDict(loss_cls), loss_mask=loss_mask, loss_dice=loss_dice,
+            train_cfg=train_cfg, test_cfg=test_cfg, init_cfg=init_cfg, **kwargs)
+        del self.cls_embed  # replaced by the text classifier (a non-persistent bank, no weights)
+        self.decoder_positional_encoding = SinePositionalEncoding3D(**positional_encoding)
+        classifier = ConfigDict(classifier)
+        classifier.setdefault('num_classes', self.num_classes)
+        if text_embed_dims is not None:
+            classifier.setdefault('embed_dims', text_embed_dims)
+        self.text_embed_dims = classifier.get('embed_dims')
+        if self.text_embed_dims is None:
+            raise ValueError('OMGSegHead needs `text_embed_dims` (or classifier.embed_dims): the CLIP '
+                             'embedding width, e.g. 768 for convnext_large_d_320.')
+        # creation order = state_dict order of the published checkpoints
+        self.iou_embed = mlp(feat_channels, feat_channels, 1)
+        self.cls_proj = mlp(feat_channels, feat_channels, self.text_embed_dims)
+        self.mask_pooling_proj = nn.Sequential(
+            nn.LayerNorm(feat_channels), nn.Linear(feat_channels, feat_channels))
+        self.enable_box_query = enable_box_query
+        if enable_box_query:
+            self._init_prompt_embeddings(feat_channels)
+        self.classifier = MODELS.build(classifier)
+        self.loss_objectness = MODELS.build(loss_objectness)
+
+    def _init_prompt_embeddings(self, feat_channels: int) -> None:
+        """Parameters of prompt (point/box) queries: mask token, box/point type embedding, position MLP."""
+        self.mask_tokens = nn.Embedding(1, feat_channels)
+        self.pb_embedding = nn.Embedding(2, feat_channels)  # row 0 = box, row 1 = point
+        self.pos_linear = nn.Linear(PROMPT_POS_DIMS, feat_channels)
+
+    # ------------------------------------------------------------------ queries
+    def object_queries(self, batch_size: int) -> DecoderQueries:
+        """The learned object queries, repeated over the batch: content/pos (B, Q, C)."""
+        content = self.query_feat.weight.unsqueeze(0).expand(batch_size, -1, -1)
+        pos = self.query_embed.weight.unsqueeze(0).expand(batch_size, -1, -1)
+        return DecoderQueries(content, pos, None)
+
+    def prompt_queries(self, batch_data_samples: SampleList) -> DecoderQueries:
+        """Queries built from point/box prompts (interactive mode); not available yet."""
+        raise NotImplementedError('prompt (point/box) queries are not implemented yet')
+
+    def uses_prompts(self, batch_data_samples: SampleList) -> bool:
+        """Whether this batch is answered with prompt queries instead of object queries."""
+        return False
+
+    def make_queries(self, batch_size: int, batch_data_samples: SampleList) -> DecoderQueries:
+        """Object queries, or prompt queries when the batch carries prompts."""
+        if self.uses_prompts(batch_data_samples):
+            return self.prompt_queries(batch_data_samples)
+        return self.object_queries(batch_size)
+
+    # ------------------------------------------------------------------ forward
+    def _pixel_tokens(self, memories: list[Tensor]) -> tuple[list[Tensor], list[Tensor]]:
+        """Flatten each memory level (B, C, h, w) to tokens (B, h*w, C) + level embedding, with 3-D sine
+        positional codes (a single frame, T = 1)."""
+        tokens, positions = [], []
+        for level, memory in enumerate(memories):
+            projected = self.decoder_input_projs[level](memory)
+            tokens.append(projected.flatten(2).transpose(1, 2) + self.level_embed.weight[level])
+            batch, _, height, width = memory.shape
+            pad = memory.new_zeros((batch, 1, height, width), dtype=torch.bool)
+            pos = self.decoder_positional_encoding(pad)  # (B, T, C, h, w)
+            positions.append(pos.permute(0, 1, 3, 4, 2).flatten(1, 3).to(projected.dtype))
+        return tokens, positions
+
+    def _attention_mask(self, mask_logits: Tensor, target_size: tuple[int, int]) -> Tensor:
+        """Cross-attention mask (B * heads, Q, h*w), True = blocked where sigmoid(mask) < 0.5."""
+        resized = F.interpolate(mask_logits, target_size, mode='bilinear', align_corners=False)
+        attn_mask = resized.flatten(2).unsqueeze(1).repeat(1, self.num_heads, 1, 1).flatten(0, 1)
+        return (attn_mask.sigmoid() < 0.5).detach()
+
+    def _forward_head(self, decoder_out: Tensor, mask_feature: Tensor,
+                      attn_mask_target_size: tuple[int, int]) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+        """Predict (cls (B,Q,N+1), masks (B,Q,h,w), objectness (B,Q), next attention mask)."""
+        query = self.transformer_decoder.post_norm(decoder_out)
+        mask_logits = torch.einsum('bqc,bchw->bqhw', self.mask_embed(query), mask_feature)
+        pooled = self.mask_pooling_proj(mask_pool(mask_feature, mask_logits.detach()))
+        cls_logits = self.classifier(self.cls_proj(pooled + query))
+        objectness = self.iou_embed(query).squeeze(-1)
+        attn_mask = self._attention_mask(mask_logits, attn_mask_target_size)
+        return cls_logits, mask_logits, objectness, attn_mask
+
+    def forward(self, x: list[Tensor], batch_data_samples: SampleList) -> HeadOutputs:
+        """Run pixel decoder and the masked-attention decoder on multi-scale features ``x``."""
+        mask_features, memories = self.pixel_decoder(x)
+        tokens, positions = self._pixel_tokens(memories)
+        queries = self.make_queries(x[0].shape[0], batch_data_samples)
+        query = queries.content
+        outputs: tuple[list[Tensor], ...] = ([], [], [])
+        cls_logits, mask_logits, objectness, attn_mask = self._forward_head(
+            query, mask_features, memories[0].shape[-2:])
+        for output, value in zip(outputs, (cls_logits, mask_logits, objectness)):
+            output.append(value)
+        for i, layer in enumerate(self.transformer_decoder.layers):
+            level = i % self.num_transformer_feat_level
+            attn_mask[attn_mask.all(dim=-1)] = False  # never block a query completely
+            query = layer(query=query, key=tokens[level], value=tokens[level], query_pos=queries.pos,
+                          key_pos=positions[level], cross_attn_mask=attn_mask,
+                          self_attn_mask=queries.self_attn_mask, key_padding_mask=None)
+            next_size = memories[(i + 1) % self.num_transformer_feat_level].shape[-2:]
+            cls_logits, mask_logits, objectness, attn_mask = self._forward_head(
+                query, mask_features, next_size)
+            for output, value in zip(outputs, (cls_logits, mask_logits, objectness)):
+                output.append(value)
+        return HeadOutputs(*outputs, query_embeds=query)
+
+    # ------------------------------------------------------------------ training
+    def _get_targets_single(self, cls_score: Tensor, mask_pred: Tensor, gt_instances: InstanceData,
+                            img_meta: dict) -> tuple:
+        """Hungarian matching in fp32 with autocast off (costs are numerically sensitive)."""
+        with torch.autocast(device_type=cls_score.device.type, enabled=False):
+            return super()._get_targets_single(
+                cls_score.detach().float(), mask_pred.detach().float(), gt_instances, img_meta)
+
+    def loss(self, x: tuple[Tensor], batch_data_samples: SampleList) -> dict[str, Tensor]:
+        """Forward and compute the losses of every prediction set against the batch's ground truth."""
+        batch_img_metas = [sample.metainfo for sample in batch_data_samples]
+        batch_gt_instances = [sample.gt_instances for sample in batch_data_samples]
+        batch_gt_sem_segs = [sample.get('gt_sem_seg') for sample in batch_data_samples]
+        outputs = self(x, batch_data_samples)
+        batch_gt_instances = self.preprocess_gt(batch_gt_instances, batch_gt_sem_segs)
+        return self.loss_by_feat(outputs.cls_logits, outputs.mask_logits, outputs.objectness,
+                                 batch_gt_instances, batch_img_metas)
+
+    def loss_by_feat(self, all_cls_scores: list[Tensor], all_mask_preds: list[Tensor],
+                     all_objectness: list[Tensor], batch_gt_instances: list[InstanceData],
+                     batch_img_metas: list[dict]) -> dict[str, Tensor]:
+        """Deep supervision: losses of the last set as ``loss_*``, earlier ones as ``d{i}.loss_*``."""
+        num_sets = len(all_cls_scores)
+        per_set = multi_apply(self._loss_by_feat_single, all_cls_scores, all_mask_preds, all_objectness,
+                              [batch_gt_instances] * num_sets, [batch_img_metas] * num_sets)
+        names = ('loss_cls', 'loss_obj', 'loss_mask', 'loss_dice')
+        loss_dict = {}
+        for name, values in zip(names, per_set):
+            loss_dict[name] = values[-1]
+            for i, value in enumerate(values[:-1]):
+                loss_dict[f'd{i}.{name}'] = value
+        return loss_dict
+
+    def _loss_by_feat_single(self, cls_scores: Tensor, mask_preds: Tensor, objectness: Tensor,
+                             batch_gt_instances: list[InstanceData],
+                             batch_img_metas: list[dict]) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+        """(loss_cls, loss_obj, loss_mask, loss_dice) of one prediction set (B, Q, ...)."""
+        num_imgs = cls_scores.size(0)
+        labels_list, label_weights_list, mask_targets_list, mask_weights_list, avg_factor = \
+            self.get_targets([cls_scores[i] for i in range(num_imgs)],
+                             [mask_preds[i] for i in range(num_imgs)], batch_gt_instances, batch_img_metas)
+        labels = torch.stack(labels_list).flatten()
+        label_weights = torch.stack(label_weights_list).flatten()
+        class_weight = cls_scores.new_tensor(self.class_weight, dtype=torch.float32)
+        cls_avg = max(reduce_mean(class_weight[labels].sum()).item(), 1.0)
+        loss_cls = self.loss_cls(cls_scores.flatten(0, 1).float(), labels, label_weights, avg_factor=cls_avg)
+        matched = labels != self.num_classes
+        loss_obj = self.loss_objectness(objectness.reshape(-1, 1).float(), (~matched).long(),
+                                        label_weights, avg_factor=cls_avg)
+        num_masks = max(reduce_mean(cls_scores.new_tensor([avg_factor], dtype=torch.float32)).item(), 1.0)
+        mask_weights = torch.stack(mask_weights_list)
+        loss_mask, loss_dice = point_sampled_mask_losses(
+            mask_preds[mask_weights > 0].float(), torch.cat(mask_targets_list), num_masks,
+            loss_mask=self.loss_mask, loss_dice=self.loss_dice, num_points=self.num_points,
+            oversample_ratio=self.oversample_ratio, importance_sample_ratio=self.importance_sample_ratio)
+        return loss_cls, loss_obj, loss_mask, loss_dice
+
+    # ------------------------------------------------------------------ inference
+    def predict(self, x: tuple[Tensor], batch_data_samples: SampleList) -> HeadPrediction:
+        """Last prediction set, mask logits upsampled to the padded batch input size."""
+        outputs = self(x, batch_data_samples)
+        input_size = batch_data_samples[0].metainfo['batch_input_shape']
+        mask_logits = F.interpolate(outputs.mask_logits[-1], size=tuple(input_size), mode='bilinear',
+                                    align_corners=False)
+        return HeadPrediction(outputs.cls_logits[-1], mask_logits, outputs.objectness[-1],
+                              outputs.query_embeds)

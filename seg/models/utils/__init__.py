@@ -1,0 +1,8 @@
+"""Model utilities: mask pooling, MLP builder, open-vocabulary ensembling, checkpoint loading."""
+from .checkpoint import KeyReport, compare_state_dicts, load_checked, read_state_dict
+from .mask_pooling import mask_pool
+from .mlp import mlp
+from .open_vocab import ensemble_open_vocab_logits
+
+__all__ = ['mask_pool', 'mlp', 'ensemble_open_vocab_logits', 'KeyReport', 'compare_state_dicts',
+           'load_checked', 'read_state_dict']
