@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import warnings
 
 from mmengine.config import DictAction
@@ -14,6 +15,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--checkpoint', help='weights to load (whole model, as written by train.py)')
     parser.add_argument('--work-dir', help='where logs and result files go (default work_dirs/<config>)')
     parser.add_argument('--out', help='dump raw predictions to this .pkl/.pickle file')
+    parser.add_argument('--metrics-out', help='write the metrics as JSON (default: <log dir>/metrics.json)')
     parser.add_argument('--show', action='store_true', help='display predictions in a window')
     parser.add_argument('--show-dir', help='save renderings under <work_dir>/<timestamp>/<show_dir>')
     parser.add_argument('--wait-time', type=float, default=2, help='seconds between shown images')
@@ -70,7 +72,22 @@ def main(argv=None) -> dict:
         warnings.warn('no --checkpoint given: evaluating the weights from the config init_cfg '
                       '(random where none is set)')
         runner._init_model_weights()
-    return runner.test()
+    metrics = runner.test()
+    write_metrics(metrics, args.metrics_out or os.path.join(runner.log_dir, 'metrics.json'))
+    return metrics
+
+
+def write_metrics(metrics: dict, path: str) -> None:
+    """Print the metrics and write them as JSON (rank 0 only, atomically)."""
+    from mmengine.dist import is_main_process
+
+    from seg.utils.atomic import atomic_write_json
+    if not is_main_process():
+        return
+    plain = {key: float(value) if isinstance(value, (int, float)) else str(value)
+             for key, value in metrics.items()}
+    atomic_write_json(path, plain, indent=2, sort_keys=True)
+    print(f'[test] metrics written to {path}')
 
 
 if __name__ == '__main__':

@@ -1,0 +1,95 @@
+"""End to end on the toy data: gen_cls -> train -> resume -> test with --show-dir, and the same test under
+``tools/dist.sh`` with 2 CPU processes (gloo) giving the same metrics as 1 process."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CONFIG = REPO_ROOT / 'seg' / 'configs' / 'toy' / 'omg_toy_coco_panoptic.py'
+FAST = ['train_dataloader.batch_size=1', 'default_hooks.logger.interval=1',
+        'default_hooks.checkpoint.interval=2', 'param_scheduler.0.end=2']
+
+
+def run(args: list[str], cwd: Path, timeout: int = 900) -> subprocess.CompletedProcess:
+    """Run a command from ``cwd`` with this checkout first on PYTHONPATH; fail with its output."""
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), OMP_NUM_THREADS='1')
+    proc = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, f'{args} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}'
+    return proc
+
+
+def tool(name: str) -> list[str]:
+    return [sys.executable, str(REPO_ROOT / 'tools' / name)]
+
+
+@pytest.fixture(scope='module')
+def workspace(tmp_path_factory) -> Path:
+    """A folder with data/toy/coco and the toy bank, as the quick-start prepares them."""
+    root = tmp_path_factory.mktemp('toy_e2e')
+    run(tool('dataset_convert/make_toy_data.py') + ['--out', 'data/toy', '--datasets', 'coco', '--seed', '0'],
+        root)
+    run(tool('gen_cls.py') + [str(CONFIG)], root)
+    assert (root / 'data' / 'embeddings' / 'omgseg_tiny_convnext_CocoPanopticOVDataset.pth').is_file()
+    return root
+
+
+@pytest.fixture(scope='module')
+def trained(workspace) -> Path:
+    """Train 4 iterations, then resume the same run up to 6 iterations."""
+    work_dir = workspace / 'work'
+    run(tool('train.py') + [str(CONFIG), '--work-dir', str(work_dir), '--cfg-options',
+                            'train_cfg.max_iters=4', *FAST], workspace)
+    assert (work_dir / 'iter_4.pth').is_file()
+    resumed = run(tool('train.py') + [str(CONFIG), '--work-dir', str(work_dir), '--resume', '--cfg-options',
+                                      'train_cfg.max_iters=6', *FAST], workspace)
+    log = resumed.stdout + resumed.stderr
+    assert 'resumed' in log.lower()
+    assert 'Iter(train) [5/6]' in log and 'Iter(train) [1/6]' not in log
+    return work_dir
+
+
+def test_resume_continues_from_the_last_checkpoint(trained):
+    ckpt = torch.load(trained / 'iter_6.pth', weights_only=False, map_location='cpu')
+    assert ckpt['meta']['iter'] == 6
+    assert (trained / 'last_checkpoint').read_text().strip().endswith('iter_6.pth')
+
+
+def _test(workspace: Path, work_dir: Path, ckpt: Path, extra: list[str], launcher: list[str]) -> dict:
+    metrics = work_dir / 'metrics.json'
+    args = ['--work-dir', str(work_dir), '--checkpoint', str(ckpt), '--metrics-out', str(metrics), *extra]
+    run(launcher + args, workspace)
+    return json.loads(metrics.read_text())
+
+
+def test_test_writes_metrics_and_visualisations(workspace, trained):
+    work_dir = workspace / 'test1'
+    metrics = _test(workspace, work_dir, trained / 'iter_6.pth', ['--show-dir', 'vis'],
+                    tool('test.py') + [str(CONFIG)])
+    for key in ('coco_panoptic/PQ', 'coco_panoptic/SQ', 'coco_panoptic/RQ', 'coco/segm_mAP'):
+        assert 0.0 <= metrics[key] <= 100.0, key
+    renders = list(work_dir.glob('*/vis/*.jpg'))
+    assert len(renders) == 8  # every toy val image
+    assert all(path.stat().st_size > 1000 for path in renders)
+
+
+def test_dist_sh_two_cpu_processes_match_one(workspace, trained):
+    ckpt = trained / 'iter_6.pth'
+    single = _test(workspace, workspace / 'test_single', ckpt, [], tool('test.py') + [str(CONFIG)])
+    dist = _test(workspace, workspace / 'test_dist', ckpt, [],
+                 ['bash', str(REPO_ROOT / 'tools' / 'dist.sh'), 'test', str(CONFIG), '2'])
+    assert dist.keys() == single.keys()
+    for key, value in single.items():
+        if isinstance(value, float) and key.split('/')[-1] not in ('time', 'data_time'):
+            assert dist[key] == pytest.approx(value, abs=1e-6), key
+
+
+def test_dist_sh_two_cpu_processes_train(workspace):
+    work_dir = workspace / 'train_dist'
+    run(['bash', str(REPO_ROOT / 'tools' / 'dist.sh'), 'train', str(CONFIG), '2', '--work-dir', str(work_dir),
+         '--cfg-options', 'train_cfg.max_iters=2', *FAST], workspace)
+    assert (work_dir / 'iter_2.pth').is_file()
