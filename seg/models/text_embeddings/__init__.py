@@ -1,12 +1,12 @@
 """CLIP text-embedding banks: synonym handling, build/save/load, runtime cache."""
 from .bank import (
-                   bank_path,
-                   build_text_bank,
-                   check_text_bank,
-                   encode_in_batches,
-                   load_text_bank,
-                   pack_synonyms,
-                   save_text_bank,
+    bank_path,
+    build_text_bank,
+    check_text_bank,
+    encode_in_batches,
+    load_text_bank,
+    pack_synonyms,
+    save_text_bank,
 )
 from .cache import cached_text_bank, vocabulary_hash
 from .synonyms import normalize_class_name, split_synonyms

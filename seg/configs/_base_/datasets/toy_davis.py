@@ -1,0 +1,13 @@
+# Toy variant of the davis dataset config (data/toy, 192x128 crops; see parts/toy.py).
+_base_ = ['./parts/toy.py']
+
+train_dataloader = None
+
+val_dataloader = dict(
+    batch_size=1,
+    num_workers=0,
+    persistent_workers=False,
+    drop_last=False,
+    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
+    dataset={{_base_.toy_davis_test}})
+test_dataloader = val_dataloader
