@@ -11,15 +11,6 @@ DATASET_CONFIGS = REPO / 'seg' / 'configs' / '_base_' / 'datasets'
 TOY_PREFIX = 'data/toy/'
 
 
-@pytest.fixture(scope='session')
-def toy_root(tmp_path_factory) -> Path:
-    """Root of freshly generated toy data (same as ``make_toy_data.py --out DIR --seed 0``)."""
-    from seg.datasets.toy import make_toy_data
-    out = tmp_path_factory.mktemp('toy_data')
-    make_toy_data(out, seed=0)
-    return out
-
-
 def redirect_data_roots(node, root: Path):
     """Replace the ``data/toy/`` prefix of every ``data_root`` in a config tree by ``root``."""
     if isinstance(node, dict):

@@ -12,17 +12,7 @@ import pytest
 from panopticapi.utils import rgb2id
 from PIL import Image
 
-from seg.datasets.toy import make_toy_data
-
-TOY_SEED = 0
-
-
-@pytest.fixture(scope='session')
-def toy_root(tmp_path_factory) -> Path:
-    """All toy datasets generated once (seed 0) into a session temp folder."""
-    root = tmp_path_factory.mktemp('toy')
-    make_toy_data(root, seed=TOY_SEED)
-    return root
+TOY_SEED = 0  # the seed of the session-wide ``toy_root`` fixture in tests/conftest.py
 
 
 def load_json(path: Path):

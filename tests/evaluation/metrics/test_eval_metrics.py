@@ -34,6 +34,10 @@ def test_sem_seg_metric_hand_values_and_png_export(tmp_path):
 
 
 def test_relative_output_dir_needs_a_work_dir():
+    import uuid
+
+    from mmengine.logging import MMLogger
+    MMLogger.get_instance(f'seg_no_log_file_{uuid.uuid4().hex}')  # newest = current logger, no log file
     with pytest.raises(ValueError, match='relative but no runner work dir'):
         resolve_output_dir('vipseg_output')
 
