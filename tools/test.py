@@ -12,7 +12,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     """Command-line options (mmdet's test.py flags; the checkpoint is an optional flag)."""
     parser = argparse.ArgumentParser(description='Test (and evaluate) an OMG-Seg model.')
     parser.add_argument('config', help='evaluation config file path')
-    parser.add_argument('--checkpoint', help='weights to load (whole model, as written by train.py)')
+    parser.add_argument('--checkpoint', help='weights: a train.py checkpoint or a published head-only one '
+                        '(panoptic_head.* keys); every key must match unless --non-strict')
+    parser.add_argument('--non-strict', action='store_true',
+                        help='load only the checkpoint keys that match the model (reported, not fatal)')
     parser.add_argument('--work-dir', help='where logs and result files go (default work_dirs/<config>)')
     parser.add_argument('--out', help='dump raw predictions to this .pkl/.pickle file')
     parser.add_argument('--metrics-out', help='write the metrics as JSON (default: <log dir>/metrics.json)')
@@ -63,18 +66,32 @@ def main(argv=None) -> dict:
     from seg.utils.config_utils import export_local_rank, load_config
     export_local_rank(args.local_rank)
     cfg = load_config(args.config, args.cfg_options, args.work_dir, args.launcher)
-    cfg.load_from = args.checkpoint
+    cfg.load_from = None  # loaded below, strictly and with a key report
     enable_visualization(cfg, args)
     if args.out:
         add_dump_metric(cfg, args.out)
     runner = Runner.from_cfg(cfg)
-    if args.checkpoint is None:
+    if args.checkpoint is not None:
+        load_weights(runner, args.checkpoint, strict=not args.non_strict)
+    else:
         warnings.warn('no --checkpoint given: evaluating the weights from the config init_cfg '
                       '(random where none is set)')
         runner._init_model_weights()
     metrics = runner.test()
     write_metrics(metrics, args.metrics_out or os.path.join(runner.log_dir, 'metrics.json'))
     return metrics
+
+
+def load_weights(runner, checkpoint: str, strict: bool) -> None:
+    """Load ``checkpoint`` into the runner's model; the frozen CLIP backbone may be absent from it."""
+    from mmengine.model import is_model_wrapper
+
+    from seg.models.utils.checkpoint import load_checked
+    model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+    report = load_checked(model, checkpoint, strict=strict)
+    if report:
+        runner.logger.warning(f'loaded {checkpoint} non-strictly: {report.describe()}')
+    runner.logger.info(f'loaded weights from {checkpoint}')
 
 
 def write_metrics(metrics: dict, path: str) -> None:

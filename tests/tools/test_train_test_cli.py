@@ -93,3 +93,24 @@ def test_dist_sh_two_cpu_processes_train(workspace):
     run(['bash', str(REPO_ROOT / 'tools' / 'dist.sh'), 'train', str(CONFIG), '2', '--work-dir', str(work_dir),
          '--cfg-options', 'train_cfg.max_iters=2', *FAST], workspace)
     assert (work_dir / 'iter_2.pth').is_file()
+
+
+def test_head_only_checkpoint_loads_strictly_and_bad_keys_are_listed(workspace, trained):
+    """Published checkpoints hold only ``panoptic_head.*``: they load strictly (the toy CLIP is re-created
+    from the seed); an unknown key stops the run with the key named."""
+    state = torch.load(trained / 'iter_6.pth', weights_only=False, map_location='cpu')['state_dict']
+    head_only = {k: v for k, v in state.items() if k.startswith('panoptic_head.')}
+    torch.save(head_only, workspace / 'head_only.pth')
+    full = _test(workspace, workspace / 'test_full', trained / 'iter_6.pth', [],
+                 tool('test.py') + [str(CONFIG)])
+    head = _test(workspace, workspace / 'test_head', workspace / 'head_only.pth', [],
+                 tool('test.py') + [str(CONFIG)])
+    assert head['coco_panoptic/PQ'] == pytest.approx(full['coco_panoptic/PQ'])
+
+    torch.save({**head_only, 'panoptic_head.not_a_weight': torch.zeros(1)}, workspace / 'bad.pth')
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    proc = subprocess.run(tool('test.py') + [str(CONFIG), '--checkpoint', str(workspace / 'bad.pth'),
+                                             '--work-dir', str(workspace / 'test_bad')],
+                          cwd=workspace, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode != 0
+    assert 'unexpected key(s): panoptic_head.not_a_weight' in proc.stderr
