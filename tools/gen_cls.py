@@ -72,8 +72,14 @@ def dataset_vocabulary(dataset) -> tuple[list[str], str]:
     return list(dataset.metainfo['classes']), name
 
 
+def dataloader_dataset(cfg, key: str):
+    """``cfg[key].dataset`` or None when the loader (or its dataset) is absent, as in eval configs."""
+    loader = cfg.get(key)
+    return loader.get('dataset') if loader else None
+
+
 def config_vocabulary(cfg) -> tuple[list[str], str]:
-    """(classes, dataset_name): ``cfg.CLASSES``/``cfg.DATASET_NAME`` or the train dataset's metainfo."""
+    """(classes, dataset_name): ``cfg.CLASSES``/``DATASET_NAME`` or the train (else test) dataset metainfo."""
     if cfg.get('CLASSES') is not None:
         name = cfg.get('DATASET_NAME')
         if not name:
@@ -82,9 +88,9 @@ def config_vocabulary(cfg) -> tuple[list[str], str]:
     from copy import deepcopy
 
     from mmdet.registry import DATASETS
-    dataset_cfg = cfg.get('train_dataloader', {}).get('dataset')
+    dataset_cfg = dataloader_dataset(cfg, 'train_dataloader') or dataloader_dataset(cfg, 'test_dataloader')
     if dataset_cfg is None:
-        raise KeyError('the config has neither CLASSES nor train_dataloader.dataset to take classes from')
+        raise KeyError('the config has neither CLASSES nor a train/test_dataloader.dataset with classes')
     return dataset_vocabulary(DATASETS.build(mark_lazy(deepcopy(dataset_cfg))))
 
 

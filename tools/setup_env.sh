@@ -10,6 +10,7 @@
 set -euo pipefail
 
 PYTHON=${PYTHON:-python3}
+export PIP_ROOT_USER_ACTION=${PIP_ROOT_USER_ACTION:-ignore}  # we install into the active env on purpose
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PIP=("$PYTHON" -m pip install --quiet --disable-pip-version-check)
 log() { printf '[setup_env] %s\n' "$*"; }

@@ -1,5 +1,5 @@
 """OMG-Seg model components, registered in mmdet's MODELS registry on import."""
-from . import backbones, classifiers, data_preprocessors, detectors, heads, utils  # noqa: F401
+from . import backbones, classifiers, data_preprocessors, detectors, heads, query_generators, utils  # noqa: F401
 from .backbones import OpenCLIPBackbone
 from .classifiers import CLIPTextClassifier
 from .data_preprocessors import VideoSegDataPreprocessor

@@ -1,5 +1,4 @@
 """VideoSegDataPreprocessor: ImageNet normalisation, BGR->RGB, padding of images, masks and seg maps."""
-import pytest
 import torch
 from mmdet.structures import DetDataSample
 from mmdet.structures.mask import BitmapMasks
@@ -38,5 +37,5 @@ def test_images_are_rgb_normalised_and_padded_to_32():
 
 def test_clip_batches_are_routed_to_the_clip_path():
     clip = torch.zeros(2, 3, 32, 32, dtype=torch.uint8)
-    with pytest.raises(NotImplementedError, match='clip'):
-        VideoSegDataPreprocessor()(dict(inputs=[clip], data_samples=[None]), training=False)
+    out = VideoSegDataPreprocessor()(dict(inputs=[clip], data_samples=None), training=False)
+    assert out['inputs'].shape == (1, 2, 3, 32, 32)  # (B, T, 3, Hp, Wp); details in tests/models/video

@@ -15,6 +15,7 @@ __bank_name = ('convnext_large_d_320_Concat_CocoPanopticOVDataset_YouTubeVISData
              'YouTubeVISDataset_2021_VIPSegDataset_CityscapesPanopticDataset')
 
 model = dict(
+    type='OMGSegVideo',  # images, 2-frame clips and prompt batches in one co-training run
     data_preprocessor=dict(batch_augments=[
         dict(type='BatchFixedSizePad', size=(736, 1280), img_pad_value=0, pad_mask=True, mask_pad_value=0,
              pad_seg=True, seg_pad_value=65535)

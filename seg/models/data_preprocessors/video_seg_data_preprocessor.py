@@ -1,10 +1,11 @@
-"""Normalise, pad and batch images (and, later, video clips) for OMG-Seg."""
+"""Normalise, pad and batch images and video clips for OMG-Seg."""
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from mmdet.models.data_preprocessors import DetDataPreprocessor
 from mmdet.registry import MODELS
+from mmdet.structures import TrackDataSample
 
 IMAGENET_MEAN = (123.675, 116.28, 103.53)
 IMAGENET_STD = (58.395, 57.12, 57.375)
@@ -18,7 +19,7 @@ class VideoSegDataPreprocessor(DetDataPreprocessor):
     Defaults: ImageNet mean/std (the statistics the published checkpoints were trained with, although
     CLIP was pre-trained with others), BGR->RGB, padding to a multiple of 32, GT masks padded with 0 and
     semantic maps with NO_OBJ (65535). Inputs: a list of uint8 images (3, H, W) -> (B, 3, Hp, Wp).
-    Video clips (T, 3, H, W) go through :meth:`forward_clips`.
+    Video clips (T, 3, H, W) go through :meth:`forward_clips` -> (B, T, 3, Hp, Wp).
     """
 
     def __init__(self, *, mean: Sequence[float] = IMAGENET_MEAN, std: Sequence[float] = IMAGENET_STD,
@@ -43,5 +44,35 @@ class VideoSegDataPreprocessor(DetDataPreprocessor):
         return super().forward(data, training)
 
     def forward_clips(self, data: dict, training: bool = False) -> dict:
-        """Batch video clips; not supported yet."""
-        raise NotImplementedError('video clip batches (T, 3, H, W) are not supported yet')
+        """Batch clips (T, 3, H, W) -> (B, T, 3, Hp, Wp): every frame of every clip is normalised and padded
+        to the common size like an image, and each frame's ``DetDataSample`` gets ``batch_input_shape`` and
+        ``pad_shape`` (training: padded GT masks / semantic maps, batch augments frame by frame)."""
+        clips, track_samples = data['inputs'], data.get('data_samples')
+        if not isinstance(clips, (list, tuple)):
+            clips = list(clips)
+        lengths = {clip.shape[0] for clip in clips}
+        if len(lengths) != 1:
+            raise ValueError(f'all clips of a batch must have the same number of frames, '
+                             f'got {sorted(lengths)}')
+        num_frames = lengths.pop()
+        frames = [frame for clip in clips for frame in clip]
+        frame_samples = None
+        if track_samples is not None:
+            frame_samples = [frame for sample in track_samples for frame in sample.video_data_samples]
+            if len(frame_samples) != len(frames):
+                raise ValueError(f'{len(frames)} frames but {len(frame_samples)} frame data samples')
+        batch = super().forward(dict(inputs=frames, data_samples=frame_samples), training)
+        inputs = batch['inputs']
+        inputs = inputs.view(len(clips), num_frames, *inputs.shape[1:])
+        if track_samples is not None:  # frame samples were copied to the device: regroup the copies
+            frame_samples = batch['data_samples']
+            track_samples = [self._track_sample(sample, frame_samples[i * num_frames:(i + 1) * num_frames])
+                             for i, sample in enumerate(track_samples)]
+        return dict(inputs=inputs, data_samples=track_samples)
+
+    @staticmethod
+    def _track_sample(sample: TrackDataSample, frame_samples: list) -> TrackDataSample:
+        """A TrackDataSample with ``sample``'s meta holding the given frame samples."""
+        track_sample = TrackDataSample(metainfo=sample.metainfo)
+        track_sample.video_data_samples = frame_samples
+        return track_sample

@@ -21,14 +21,20 @@ class OMGFusionHead(MaskFormerFusionHead):
     void = num_classes.
     """
 
-    def panoptic_postprocess(self, mask_cls: Tensor, mask_pred: Tensor) -> PixelData:
-        """Panoptic map (1, H, W) int32 from class logits (Q, N+1) and mask logits (Q, H, W)."""
+    def panoptic_postprocess(self, mask_cls: Tensor, mask_pred: Tensor,
+                             track_ids: Tensor | None = None) -> PixelData:
+        """Panoptic map (1, H, W) int32 from class logits (Q, N+1) and mask logits (Q, H, W).
+
+        ``track_ids`` (Q,) int: instance number of each query's thing segment (video: query index + 1, the
+        same in every frame); default: kept things counted 1, 2, ... in query order.
+        """
         object_mask_thr = self.test_cfg.get('object_mask_thr', 0.8)
         iou_thr = self.test_cfg.get('iou_thr', 0.8)
         filter_low_score = self.test_cfg.get('filter_low_score', False)
         scores, labels = F.softmax(mask_cls.float(), dim=-1).max(-1)
         keep = labels.ne(self.num_classes) & (scores > object_mask_thr)
         scores, labels, masks = scores[keep], labels[keep], mask_pred[keep].float().sigmoid()
+        track_ids = track_ids[keep] if track_ids is not None else None
         height, width = mask_pred.shape[-2:]
         panoptic = torch.full((height, width), self.num_classes, dtype=torch.int32, device=mask_pred.device)
         if masks.shape[0] == 0:
@@ -39,7 +45,7 @@ class OMGFusionHead(MaskFormerFusionHead):
         overlap_ratio = area.double() / original_area.double().clamp(min=1)
         accepted = (area > 0) & (original_area > 0) & (overlap_ratio >= iou_thr)
         is_thing = labels < self.num_things_classes
-        instance_index = torch.cumsum((accepted & is_thing).long(), dim=0)
+        instance_index = torch.cumsum((accepted & is_thing).long(), dim=0) if track_ids is None else track_ids
         segment_ids = torch.where(is_thing, labels + instance_index * INSTANCE_OFFSET, labels)
         paint = accepted[owner]
         if filter_low_score:

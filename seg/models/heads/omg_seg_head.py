@@ -14,14 +14,16 @@ from mmengine.structures import InstanceData
 from torch import Tensor, nn
 
 from ..utils import mask_pool, mlp
+from .clip_layout import frames_to_strip, samples_num_frames
 from .mask_losses import point_sampled_mask_losses
 from .outputs import DecoderQueries, HeadOutputs, HeadPrediction
+from .prompt_query_mixin import PromptQueryMixin
 
 PROMPT_POS_DIMS = 512  # sine code of (cy, cx, w, h): 4 x 128
 
 
 @MODELS.register_module()
-class OMGSegHead(Mask2FormerHead):
+class OMGSegHead(PromptQueryMixin, Mask2FormerHead):
     """Mask2Former head whose queries are classified by CLIP text embeddings.
 
     Differences to mmdet's ``Mask2FormerHead``: class logits come from ``classifier`` applied to
@@ -35,6 +37,9 @@ class OMGSegHead(Mask2FormerHead):
         text_embed_dims: CLIP embedding width D (``cls_proj`` output); the detector fills it in from
             the backbone when absent.
         enable_box_query: create the prompt-query parameters (point/box prompts, interactive mode).
+        prompt_encoder: config of the prompt -> query encoder (``PromptQueryGenerator``; switches for the
+            published weights' click encoding and coordinate normalisation).
+        prompt_sampler: config of the ``PromptSampler`` drawing prompts from GT masks ('sam' batches).
         loss_objectness: config of the objectness loss (sigmoid focal loss, target 0 = matched).
         Other arguments: as mmdet's ``Mask2FormerHead``.
     """
@@ -46,6 +51,8 @@ class OMGSegHead(Mask2FormerHead):
                      num_feats=128, normalize=True),
                  enforce_decoder_input_project: bool = False, classifier: ConfigType,
                  text_embed_dims: int | None = None, enable_box_query: bool = False,
+                 prompt_encoder: ConfigType = dict(type='PromptQueryGenerator'),
+                 prompt_sampler: ConfigType = dict(type='PromptSampler'),
                  loss_cls: ConfigType, loss_mask: ConfigType, loss_dice: ConfigType,
                  loss_objectness: ConfigType = dict(
                      type='FocalLoss', use_sigmoid=True, gamma=2.0, alpha=0.25, loss_weight=2.0),
@@ -78,6 +85,7 @@ class OMGSegHead(Mask2FormerHead):
         self.enable_box_query = enable_box_query
         if enable_box_query:
             self._init_prompt_embeddings(feat_channels)
+            self._init_prompt_generators(prompt_encoder, prompt_sampler)
         self.classifier = MODELS.build(classifier)
         self.loss_objectness = MODELS.build(loss_objectness)
 
@@ -94,14 +102,6 @@ class OMGSegHead(Mask2FormerHead):
         pos = self.query_embed.weight.unsqueeze(0).expand(batch_size, -1, -1)
         return DecoderQueries(content, pos, None)
 
-    def prompt_queries(self, batch_data_samples: SampleList) -> DecoderQueries:
-        """Queries built from point/box prompts (interactive mode); not available yet."""
-        raise NotImplementedError('prompt (point/box) queries are not implemented yet')
-
-    def uses_prompts(self, batch_data_samples: SampleList) -> bool:
-        """Whether this batch is answered with prompt queries instead of object queries."""
-        return False
-
     def make_queries(self, batch_size: int, batch_data_samples: SampleList) -> DecoderQueries:
         """Object queries, or prompt queries when the batch carries prompts."""
         if self.uses_prompts(batch_data_samples):
@@ -109,15 +109,16 @@ class OMGSegHead(Mask2FormerHead):
         return self.object_queries(batch_size)
 
     # ------------------------------------------------------------------ forward
-    def _pixel_tokens(self, memories: list[Tensor]) -> tuple[list[Tensor], list[Tensor]]:
-        """Flatten each memory level (B, C, h, w) to tokens (B, h*w, C) + level embedding, with 3-D sine
-        positional codes (a single frame, T = 1)."""
+    def _pixel_tokens(self, memories: list[Tensor],
+                      num_frames: int = 1) -> tuple[list[Tensor], list[Tensor]]:
+        """Flatten each memory level (B, C, T*h, w) (clips as film strips, T = 1 for images) to tokens
+        (B, T*h*w, C) in (t, y, x) order + level embedding, with 3-D sine positional codes."""
         tokens, positions = [], []
         for level, memory in enumerate(memories):
             projected = self.decoder_input_projs[level](memory)
             tokens.append(projected.flatten(2).transpose(1, 2) + self.level_embed.weight[level])
             batch, _, height, width = memory.shape
-            pad = memory.new_zeros((batch, 1, height, width), dtype=torch.bool)
+            pad = memory.new_zeros((batch, num_frames, height // num_frames, width), dtype=torch.bool)
             pos = self.decoder_positional_encoding(pad)  # (B, T, C, h, w)
             positions.append(pos.permute(0, 1, 3, 4, 2).flatten(1, 3).to(projected.dtype))
         return tokens, positions
@@ -142,8 +143,11 @@ class OMGSegHead(Mask2FormerHead):
     def forward(self, x: list[Tensor], batch_data_samples: SampleList) -> HeadOutputs:
         """Run pixel decoder and the masked-attention decoder on multi-scale features ``x``."""
         mask_features, memories = self.pixel_decoder(x)
-        tokens, positions = self._pixel_tokens(memories)
-        queries = self.make_queries(x[0].shape[0], batch_data_samples)
+        num_frames = samples_num_frames(batch_data_samples)  # clips: frames folded into the batch
+        mask_features = frames_to_strip(mask_features, num_frames)
+        memories = [frames_to_strip(memory, num_frames) for memory in memories]
+        tokens, positions = self._pixel_tokens(memories, num_frames)
+        queries = self.make_queries(mask_features.shape[0], batch_data_samples)
         query = queries.content
         outputs: tuple[list[Tensor], ...] = ([], [], [])
         cls_logits, mask_logits, objectness, attn_mask = self._forward_head(
@@ -173,13 +177,18 @@ class OMGSegHead(Mask2FormerHead):
 
     def loss(self, x: tuple[Tensor], batch_data_samples: SampleList) -> dict[str, Tensor]:
         """Forward and compute the losses of every prediction set against the batch's ground truth."""
+        if self.uses_prompts(batch_data_samples):  # 'sam' batch: prompts supervised by their own GT
+            return dict(self.loss_prompts(x, batch_data_samples), loss_zero=self.unused_parameters_zero())
         batch_img_metas = [sample.metainfo for sample in batch_data_samples]
         batch_gt_instances = [sample.gt_instances for sample in batch_data_samples]
         batch_gt_sem_segs = [sample.get('gt_sem_seg') for sample in batch_data_samples]
         outputs = self(x, batch_data_samples)
         batch_gt_instances = self.preprocess_gt(batch_gt_instances, batch_gt_sem_segs)
-        return self.loss_by_feat(outputs.cls_logits, outputs.mask_logits, outputs.objectness,
-                                 batch_gt_instances, batch_img_metas)
+        losses = self.loss_by_feat(outputs.cls_logits, outputs.mask_logits, outputs.objectness,
+                                   batch_gt_instances, batch_img_metas)
+        if self.enable_box_query:  # prompt parameters unused in this batch: keep them in the graph (DDP)
+            losses['loss_zero'] = self.unused_parameters_zero()
+        return losses
 
     def loss_by_feat(self, all_cls_scores: list[Tensor], all_mask_preds: list[Tensor],
                      all_objectness: list[Tensor], batch_gt_instances: list[InstanceData],

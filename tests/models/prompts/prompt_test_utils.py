@@ -1,0 +1,43 @@
+"""Builders for prompt tests: the toy model with prompt parameters, prompt batches."""
+from __future__ import annotations
+
+import logging
+
+import torch
+from mmdet.registry import MODELS
+from mmengine.logging import MMLogger
+from mmengine.registry import init_default_scope
+
+from seg.models.query_generators import make_prompts
+from tests.models.model_test_utils import synthetic_batch, toy_model_cfg
+
+# synthetic_sample's two objects (xyxy): a bright and a dark rectangle
+OBJECT_BOXES = torch.tensor([[10., 10., 60., 50.], [60., 70., 110., 120.]])
+
+
+def build_interactive_model(seed: int = 0, **detector_overrides):
+    """The toy OMG-Seg with prompt parameters, as the interactive detector, on the CPU."""
+    import seg  # noqa: F401  (registers the modules)
+    init_default_scope('mmdet')
+    MMLogger.get_current_instance().setLevel(logging.WARNING)  # no per-parameter init log
+    cfg = toy_model_cfg()
+    cfg.model.type = 'OMGSegInteractive'
+    cfg.model.panoptic_head.enable_box_query = True
+    cfg.model.update(detector_overrides)
+    torch.manual_seed(seed)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    return model
+
+
+def prompt_batch(prompts_per_image: list, size: int = 128) -> dict:
+    """Synthetic images (two rectangles each) carrying the given prompt sets."""
+    batch = synthetic_batch(batch_size=len(prompts_per_image), size=size)
+    for sample, prompts in zip(batch['data_samples'], prompts_per_image):
+        sample.prompts = prompts
+    return batch
+
+
+def two_kinds_of_prompts():
+    """A box on object 0 and a click on object 1 (inside both rectangles at 128 px)."""
+    return make_prompts(boxes=OBJECT_BOXES[:1], points=torch.tensor([[85., 95.]]))
