@@ -13,7 +13,7 @@ _base_ = [
 __clip_model_name = 'omgseg_tiny_convnext'
 __num_things_classes = 80
 __num_stuff_classes = 53
-__max_iters = 1500
+__max_iters = 600
 
 DATASET_NAME = 'CocoPanopticOVDataset'  # names the bank written by gen_cls
 

@@ -1,0 +1,186 @@
+"""Image predictor: encode an image once, then answer panoptic / instance / semantic / prompt queries."""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import torch
+from mmdet.structures import DetDataSample
+from torch import Tensor
+
+from seg.models.heads.outputs import HeadPrediction
+
+from .feature_cache import cached_pixel_decoder, fusion_cfg_overrides
+from .pipeline import ImageLike
+from .predictor_base import PredictorBase
+from .results import (
+    Result,
+    image_segment_scorer,
+    instance_result,
+    panoptic_result,
+    prompt_result,
+    semantic_result,
+)
+
+
+class ImageFeatures(NamedTuple):
+    """What ``set_image`` computes: backbone features, pixel-decoder outputs and the sample's meta."""
+
+    backbone: tuple[Tensor, ...]
+    pixel_decoder: tuple
+    sample: DetDataSample
+
+
+class ObjectPrediction(NamedTuple):
+    """Object-query predictions of the current image: class logits (Q, N+1), mask logits (Q, H, W) at the
+    original image size."""
+
+    cls_logits: Tensor
+    mask_logits: Tensor
+
+
+class ImagePredictor(PredictorBase):
+    """OMG-Seg on single images, in the spirit of SAM's ``SamPredictor``.
+
+    ``set_image`` runs the backbone and the pixel decoder once; every ``predict_*`` call then only runs
+    the query decoder (panoptic, instance and semantic share one decoder run until the vocabulary
+    changes). Images: numpy (H, W, 3) RGB (``image_format='BGR'`` for OpenCV arrays), PIL images or
+    paths. Results are dicts of numpy arrays at the original image size (see ``seg/apis/results.py``).
+
+    Example::
+
+        predictor = ImagePredictor.from_pretrained('path/to/folder')  # or from_config(config, checkpoint)
+        predictor.set_image(image)
+        panoptic = predictor.predict_panoptic()          # panoptic_seg, segments_info, masks, ...
+        predictor.set_classes(['cat', 'dog'], ['sky'])   # any class names
+        instances = predictor.predict_instances(score_thr=0.5)
+        clicks = predictor.predict_prompts(points=[[120, 80]])
+    """
+
+    def __init__(self, model, cfg, *, cache_dir=None) -> None:
+        super().__init__(model, cfg, cache_dir=cache_dir)
+        self._features: ImageFeatures | None = None
+        self._objects: ObjectPrediction | None = None
+
+    # ------------------------------------------------------------------ image
+    @torch.no_grad()
+    def set_image(self, image: ImageLike, image_format: str = 'RGB') -> None:
+        """Transform ``image`` and compute its backbone and pixel-decoder features (once per image)."""
+        inputs, sample = self.prepare(image, image_format)
+        backbone = self.model.extract_feat(inputs)
+        pixel_decoder = self.model.panoptic_head.pixel_decoder(backbone)
+        self._features = ImageFeatures(backbone, pixel_decoder, sample)
+        self._objects = None
+
+    def reset_image(self) -> None:
+        """Forget the current image and its features."""
+        self._features = self._objects = None
+
+    @property
+    def is_image_set(self) -> bool:
+        return self._features is not None
+
+    @property
+    def original_size(self) -> tuple[int, int]:
+        """(H, W) of the current image."""
+        return tuple(self._require_image().sample.metainfo['ori_shape'][:2])
+
+    def on_vocabulary_change(self) -> None:
+        self._objects = None  # class logits depend on the vocabulary
+
+    def _require_image(self) -> ImageFeatures:
+        if self._features is None:
+            raise RuntimeError('call set_image(image) before predicting')
+        return self._features
+
+    # ------------------------------------------------------------------ decoder
+    @torch.no_grad()
+    def _run_decoder(self, sample: DetDataSample) -> tuple[HeadPrediction, Tensor]:
+        """Query decoder on the cached features (``sample`` may carry ``prompts``): the head's prediction
+        and the class logits (B=1, Q, N+1), open-vocabulary re-scored when the model does that."""
+        features = self._require_image()
+        head = self.model.panoptic_head
+        with cached_pixel_decoder(head, features.pixel_decoder):
+            prediction = head.predict(features.backbone, [sample])
+        cls_logits = prediction.cls_logits
+        if self.model.seen_classes is not None:
+            cls_logits = self.model.open_vocab_logits(features.backbone, prediction)
+        return prediction, cls_logits
+
+    def _object_prediction(self) -> ObjectPrediction:
+        """Predictions of the learned object queries (cached until the image or vocabulary changes)."""
+        if self._objects is None:
+            sample = DetDataSample(metainfo=self._require_image().sample.metainfo)
+            prediction, cls_logits = self._run_decoder(sample)
+            mask_logits = self.model.panoptic_fusion_head._to_output_size(
+                prediction.mask_logits[0], sample.metainfo, rescale=True)
+            self._objects = ObjectPrediction(cls_logits[0], mask_logits)
+        return self._objects
+
+    # ------------------------------------------------------------------ tasks
+    @torch.no_grad()
+    def predict_panoptic(self) -> Result:
+        """Panoptic segmentation: ``panoptic_seg`` (H, W) int32 segment ids (0 = void), ``segments_info``,
+        and per segment ``masks``, ``labels``, ``class_names``, ``scores``."""
+        objects = self._object_prediction()
+        pan_map = self.model.panoptic_fusion_head.panoptic_postprocess(*objects).sem_seg[0]
+        return panoptic_result(pan_map, self.vocabulary, image_segment_scorer(*objects))
+
+    @torch.no_grad()
+    def predict_instances(self, score_thr: float = 0.3, max_instances: int | None = None) -> Result:
+        """Thing instances with score >= ``score_thr`` (best first): ``masks``, ``labels``, ``class_names``,
+        ``scores``, ``boxes`` (N, 4) xyxy; at most ``max_instances`` (default: the config's
+        ``max_per_image``) candidates are considered."""
+        objects = self._object_prediction()
+        fusion = self.model.panoptic_fusion_head
+        limit = max_instances or (fusion.test_cfg or {}).get('max_per_image', 100)
+        limit = min(limit, objects.cls_logits.shape[0] * self.vocabulary.num_classes)
+        with fusion_cfg_overrides(fusion, max_per_image=limit):
+            instances = fusion.instance_postprocess(*objects)
+        return instance_result(instances, self.vocabulary, score_thr, self.original_size)
+
+    @torch.no_grad()
+    def predict_semantic(self) -> Result:
+        """Semantic segmentation: ``sem_seg`` (H, W) int64 labels, one mask per present class."""
+        sem_map = self.model.panoptic_fusion_head.semantic_postprocess(*self._object_prediction()).sem_seg[0]
+        return semantic_result(sem_map, self.vocabulary)
+
+    @torch.no_grad()
+    def predict_prompts(self, points=None, boxes=None) -> Result:
+        """One mask per prompt, with its class: ``points`` (P, 2) xy and/or ``boxes`` (M, 4) xyxy in pixels
+        of the original image. Results list boxes first, then points: ``masks``, ``labels``,
+        ``class_names``, ``class_scores``, ``scores`` (objectness), ``mask_scores``, ``boxes``."""
+        if not getattr(self.model.panoptic_head, 'enable_box_query', False):
+            raise ValueError('this model has no prompt (point / box) queries: build it with '
+                             'model.panoptic_head.enable_box_query=True and weights trained with prompts')
+        from seg.models.detectors.omg_seg_interactive import OMGSegInteractive
+        from seg.models.query_generators import check_prompts, make_prompts
+        meta = self._require_image().sample.metainfo
+        points, boxes = self._to_input_frame(points, 2, meta), self._to_input_frame(boxes, 4, meta)
+        if points is None and boxes is None:
+            raise ValueError('predict_prompts needs points (P, 2) and/or boxes (M, 4)')
+        sample = DetDataSample(metainfo=meta)
+        sample.prompts = make_prompts(points=points, boxes=boxes).to(self.device)
+        check_prompts(sample.prompts, meta['img_shape'], 'the prompts')
+        prediction, cls_logits = self._run_decoder(sample)
+        count = len(sample.prompts)
+        instances = OMGSegInteractive.prompt_results(self.model, prediction, 0, meta, count, True)
+        return prompt_result(instances, cls_logits[0, :count], self.vocabulary)
+
+    def _to_input_frame(self, coords, width: int, meta: dict) -> Tensor | None:
+        """Prompt coordinates (n, ``width``) of the original image scaled to the network input."""
+        if coords is None:
+            return None
+        coords = torch.as_tensor(np.asarray(coords, dtype=np.float32)).reshape(-1, width)
+        height, img_width = meta['ori_shape'][:2]
+        limits = torch.tensor([img_width, height] * (width // 2), dtype=torch.float32)
+        outside = ((coords < 0) | (coords > limits)).any(-1)
+        if outside.any():
+            index = int(outside.nonzero()[0])
+            raise ValueError(f'prompt {coords[index].tolist()} lies outside the image (width {img_width}, '
+                             f'height {height})')
+        w_scale, h_scale = meta.get('scale_factor', (1.0, 1.0))
+        in_height, in_width = meta['img_shape'][:2]
+        scale = torch.tensor([w_scale, h_scale] * (width // 2), dtype=torch.float32)
+        return torch.minimum(coords * scale, torch.tensor([in_width, in_height] * (width // 2),
+                                                          dtype=torch.float32))
