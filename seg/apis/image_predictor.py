@@ -134,7 +134,6 @@ class ImagePredictor(PredictorBase):
         objects = self._object_prediction()
         fusion = self.model.panoptic_fusion_head
         limit = max_instances or (fusion.test_cfg or {}).get('max_per_image', 100)
-        limit = min(limit, objects.cls_logits.shape[0] * self.vocabulary.num_classes)
         with fusion_cfg_overrides(fusion, max_per_image=limit):
             instances = fusion.instance_postprocess(*objects)
         return instance_result(instances, self.vocabulary, score_thr, self.original_size)

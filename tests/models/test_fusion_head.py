@@ -95,6 +95,16 @@ def test_instances_are_top_scoring_thing_pairs_with_mask_scores(hand_built):
     assert inst.masks.dtype == torch.bool and inst.masks.shape[1:] == (4, 4)
 
 
+def test_instances_with_fewer_pairs_than_max_per_image(hand_built):
+    """5 queries x 3 classes = 15 pairs < max_per_image=100: all pairs are ranked, none invented."""
+    cls, masks = hand_built
+    head = _head(max_per_image=100)
+    inst = head.instance_postprocess(cls, masks)
+    thing_pairs = 5 * 2
+    assert len(inst) == thing_pairs
+    assert head.test_cfg['max_per_image'] == 100  # restored
+
+
 def test_predict_crops_padding_and_rescales(hand_built):
     cls, masks = hand_built
     sample = DetDataSample(metainfo=dict(img_shape=(3, 3), ori_shape=(6, 6)))

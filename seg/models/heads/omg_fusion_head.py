@@ -7,7 +7,7 @@ from mmdet.evaluation.functional import INSTANCE_OFFSET
 from mmdet.models.seg_heads.panoptic_fusion_heads import MaskFormerFusionHead
 from mmdet.registry import MODELS
 from mmdet.structures import SampleList
-from mmengine.structures import PixelData
+from mmengine.structures import InstanceData, PixelData
 from torch import Tensor
 
 
@@ -52,6 +52,18 @@ class OMGFusionHead(MaskFormerFusionHead):
             paint &= masks.gather(0, owner[None]).squeeze(0) >= 0.5
         panoptic[paint] = segment_ids[owner[paint]].to(torch.int32)
         return PixelData(sem_seg=panoptic[None])
+
+    def instance_postprocess(self, mask_cls: Tensor, mask_pred: Tensor) -> InstanceData:
+        """mmdet's top-``max_per_image`` (query, class) instances, capped at the number of pairs."""
+        test_cfg = self.test_cfg or {}
+        pairs = mask_cls.shape[0] * (mask_cls.shape[1] - 1)
+        if pairs >= test_cfg.get('max_per_image', 100):
+            return super().instance_postprocess(mask_cls, mask_pred)
+        self.test_cfg = {**test_cfg, 'max_per_image': pairs}
+        try:
+            return super().instance_postprocess(mask_cls, mask_pred)
+        finally:
+            self.test_cfg = test_cfg
 
     def semantic_postprocess(self, mask_cls: Tensor, mask_pred: Tensor) -> PixelData:
         """Semantic map (1, H, W) int64 = argmax_c sum_q softmax(cls)[q, c] * sigmoid(mask_q)."""
