@@ -64,9 +64,13 @@ def main(argv=None) -> dict:
 
     import seg  # noqa: F401  (registers our modules, installs compat shims)
     from seg.utils.config_utils import export_local_rank, load_config
+    from seg.utils.open_vocab_split import resolve_seen_classes
     export_local_rank(args.local_rank)
     cfg = load_config(args.config, args.cfg_options, args.work_dir, args.launcher)
     cfg.load_from = None  # loaded below, strictly and with a key report
+    seen = resolve_seen_classes(cfg)
+    if seen is not None:
+        cfg.model.seen_classes = seen
     enable_visualization(cfg, args)
     if args.out:
         add_dump_metric(cfg, args.out)

@@ -5,6 +5,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 EXT_DIR = Path(__file__).resolve().parents[2] / 'ext'
 CLASS_NAMES_DIR = EXT_DIR / 'class_names'
@@ -71,3 +72,9 @@ def split_synonyms(class_name: str) -> list[str]:
     if not synonyms:
         raise ValueError(f'class name {class_name!r} has no synonym after normalisation')
     return synonyms
+
+
+def class_overlap(test_classes: Sequence[str], train_classes: Sequence[str]) -> list[bool]:
+    """Per test class (in the given order): does any of its synonyms name a training class synonym?"""
+    train_synonyms = {synonym for name in train_classes for synonym in split_synonyms(name)}
+    return [any(synonym in train_synonyms for synonym in split_synonyms(name)) for name in test_classes]

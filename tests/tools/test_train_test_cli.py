@@ -133,3 +133,15 @@ def test_short_toy_training_lowers_loss_and_raises_pq(workspace):
     before, after = untrained['coco_panoptic/PQ'], trained['coco_panoptic/PQ']
     print(f'toy PQ untrained {before:.2f} -> 150 iters {after:.2f}')
     assert after > before + 15  # measured: 0.0 -> 41.7 (600 iterations: 54.0)
+
+
+def test_open_vocabulary_rescoring_through_test_py(workspace, trained):
+    """``ov_vocabulary`` in a config makes test.py set the seen/unseen split and run the CLIP re-scoring."""
+    work_dir = workspace / 'test_ov'
+    metrics = _test(workspace, work_dir, trained / 'iter_6.pth',
+                    ['--cfg-options', 'ov_vocabulary.train=youtube_vis_2019',
+                     'ov_vocabulary.test=coco_panoptic_ov'],
+                    tool('test.py') + [str(CONFIG)])
+    assert 0.0 <= metrics['coco_panoptic/PQ'] <= 100.0
+    log = next(work_dir.glob('*/*.log')).read_text()
+    assert 'seen_classes' in log  # the dumped config carries the computed split
