@@ -5,10 +5,8 @@
 _base_ = [
     '../_base_/models/omg_toy.py',
     '../_base_/datasets/parts/toy.py',
-    '../_base_/default_runtime.py',
+    '../_base_/schedules/schedule_toy_600it.py',
 ]
-
-__max_iters = 600
 
 model = dict(
     type='OMGSegInteractive',
@@ -46,34 +44,4 @@ test_dataloader = dict(
                  meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape', 'scale_factor')),
         ]))
 test_evaluator = dict(type='InteractiveIoUMetric')
-val_dataloader = None
-val_evaluator = None
-
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=__max_iters, val_interval=__max_iters + 1)
-val_cfg = None
-test_cfg = dict(type='TestLoop')
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50),
-    dict(type='MultiStepLR', begin=0, end=__max_iters, by_epoch=False,
-         milestones=[int(__max_iters * 0.8)], gamma=0.1),
-]
-optim_wrapper = dict(
-    type='OptimWrapper',
-    optimizer=dict(type='AdamW', lr=0.001, weight_decay=0.05, eps=1e-8, betas=(0.9, 0.999)),
-    paramwise_cfg=dict(
-        custom_keys={
-            'backbone': dict(lr_mult=0.1, decay_mult=1.0),
-            'query_embed': dict(lr_mult=1.0, decay_mult=0.0),
-            'query_feat': dict(lr_mult=1.0, decay_mult=0.0),
-            'level_embed': dict(lr_mult=1.0, decay_mult=0.0),
-        },
-        norm_decay_mult=0.0),
-    clip_grad=dict(max_norm=1.0, norm_type=2))
-auto_scale_lr = dict(enable=False, base_batch_size=16)
-
-default_hooks = dict(
-    logger=dict(type='LoggerHook', interval=25),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=300, max_keep_ckpts=1))
-log_processor = dict(type='LogProcessor', window_size=25, by_epoch=False)
-randomness = dict(seed=0)
 env_cfg = dict(dist_cfg=dict(backend='gloo'))
