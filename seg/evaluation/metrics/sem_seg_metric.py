@@ -43,19 +43,29 @@ class SemSegIoUMetric(BaseMetric):
         return len(self.dataset_meta['classes'])
 
     def process(self, data_batch: dict, data_samples: Sequence[dict]) -> None:
-        """Accumulate the confusion matrix of every sample (and save its PNG if asked)."""
+        """Accumulate the confusion matrix of every image or video frame (and save its PNG if asked)."""
         num_classes = self._num_classes()
         out_dir = resolve_output_dir(self.output_dir)
         for sample in data_samples:
-            pred = label_map(field(sample, 'pred_sem_seg', 'sem_seg'))
-            label = label_map(field(sample, 'gt_sem_seg', 'sem_seg'))
-            record = field(sample, 'img_path') or 'sample'
-            confusion = semantic_confusion(pred, label, num_classes, self.ignore_index, record=str(record))
-            self.results.append(confusion)
-            if out_dir is not None:
-                name = os.path.splitext(os.path.basename(str(record)))[0] + '.png'
-                dtype = np.uint8 if pred.max(initial=0) < 256 else np.uint16
-                write_png_atomic(os.path.join(out_dir, name), pred.astype(dtype))
+            frames = field(sample, 'video_data_samples')
+            # one result per dataset sample (mmengine truncates results to the dataset size)
+            self.results.append(sum(self._frame_confusion(frame, num_classes, out_dir, in_video=bool(frames))
+                                    for frame in frames or [sample]))
+
+    def _frame_confusion(self, sample: dict, num_classes: int, out_dir: str | None,
+                         in_video: bool) -> np.ndarray:
+        """Confusion matrix of one image / frame; video frames are saved as ``<video>/<frame>.png``."""
+        pred = label_map(field(sample, 'pred_sem_seg', 'sem_seg'))
+        label = label_map(field(sample, 'gt_sem_seg', 'sem_seg'))
+        record = field(sample, 'img_path') or 'sample'
+        confusion = semantic_confusion(pred, label, num_classes, self.ignore_index, record=str(record))
+        if out_dir is not None:
+            name = os.path.splitext(os.path.basename(str(record)))[0] + '.png'
+            if in_video:
+                name = os.path.join(os.path.basename(os.path.dirname(str(record))), name)
+            dtype = np.uint8 if pred.max(initial=0) < 256 else np.uint16
+            write_png_atomic(os.path.join(out_dir, name), pred.astype(dtype))
+        return confusion
 
     def compute_metrics(self, results: list) -> dict:
         """mIoU, mAcc, aAcc over all processed samples."""

@@ -33,6 +33,16 @@ def test_sem_seg_metric_hand_values_and_png_export(tmp_path):
     assert sorted(p.name for p in (tmp_path / 'sem').iterdir()) == ['a.png', 'b.png']
 
 
+def test_sem_seg_metric_counts_every_frame_of_a_video(tmp_path):
+    """VSS: a video sample (``video_data_samples``) contributes each frame; PNGs go to <video>/<frame>."""
+    metric = METRICS.build(dict(type='SemSegIoUMetric', num_classes=3, output_dir=str(tmp_path / 'vss')))
+    frames = [_sem_sample(PRED, LABEL, 'vid1/00000.jpg'), _sem_sample(LABEL, LABEL, 'vid1/00001.jpg')]
+    metric.process({}, [{'video_data_samples': frames}])
+    result = metric.evaluate(1)
+    assert result['sem_seg/aAcc'] == pytest.approx(100 * 12 / 14)  # same pixels as the two-image case
+    assert sorted(p.name for p in (tmp_path / 'vss' / 'vid1').iterdir()) == ['00000.png', '00001.png']
+
+
 def test_relative_output_dir_needs_a_work_dir():
     import uuid
 
