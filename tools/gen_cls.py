@@ -25,6 +25,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--name', help='dataset part of the output name (default: from the config)')
     parser.add_argument('--batch-size', type=int, default=256, help='prompts per text-tower call')
     parser.add_argument('--device', default='cpu', help='device of the text tower, e.g. cpu or cuda:0')
+    parser.add_argument('--seed', type=int, default=0,
+                        help='seed for a randomly initialised text tower (toy models): same bank every run')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, help='override config settings')
     return parser.parse_args(argv)
 
@@ -121,6 +123,7 @@ def main(argv=None) -> Path:
     else:
         classes, name = config_vocabulary(cfg)
         name = args.name or name
+    torch.manual_seed(args.seed)  # pretrained towers ignore it; random (toy) towers become reproducible
     backbone = MODELS.build(cfg.model.backbone).to(args.device).eval()
     if not hasattr(backbone, 'encode_text'):
         raise TypeError(f'{type(backbone).__name__} has no encode_text(texts) -> Tensor (n, D)')

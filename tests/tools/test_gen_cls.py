@@ -127,3 +127,19 @@ def test_gen_cls_with_the_real_backbone_of_the_toy_config(tmp_path):
     assert out.name == f'{TINY}_cityscapes_panoptic.pth'
     bank = load_text_bank(out, num_classes=19)
     assert bank.shape == (19, 1, 64)
+
+
+def test_random_toy_text_tower_gives_the_same_bank_every_run(tmp_path):
+    """The toy CLIP has random weights: gen_cls seeds it so train and later evaluations share one bank."""
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    config = repo / 'seg' / 'configs' / 'toy' / 'omg_toy_coco_panoptic.py'
+    banks = []
+    for run in ('a', 'b'):
+        out = tmp_path / run
+        subprocess.run([sys.executable, str(repo / 'tools' / 'gen_cls.py'), str(config), '--classes',
+                        'youtube_vis_2019', '--out-dir', str(out)], check=True, capture_output=True, cwd=repo)
+        banks.append(torch.load(next(out.glob('*.pth')), weights_only=True))
+    assert torch.equal(banks[0], banks[1])
