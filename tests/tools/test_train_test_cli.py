@@ -132,7 +132,7 @@ def test_short_toy_training_lowers_loss_and_raises_pq(workspace):
                     tool('test.py') + [str(CONFIG)])
     before, after = untrained['coco_panoptic/PQ'], trained['coco_panoptic/PQ']
     print(f'toy PQ untrained {before:.2f} -> 150 iters {after:.2f}')
-    assert after > before + 15  # measured: 0.0 -> 41.7 (600 iterations: 54.0)
+    assert after > before + 15  # measured: 0.0 -> 34.6 (600 iterations: 68.4)
 
 
 def test_open_vocabulary_rescoring_through_test_py(workspace, trained):
