@@ -5,25 +5,42 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Union
+from typing import IO, Any, Callable, Union
 
 PathLike = Union[str, os.PathLike]
 
 
-def atomic_write_bytes(path: PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see either the old or the complete new file."""
+def umask_mode(directory: bool = False) -> int:
+    """The permission bits a plain ``open``/``mkdir`` would give under the current umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return (0o777 if directory else 0o666) & ~mask
+
+
+def atomic_write(path: PathLike, write_fn: Callable[[IO], Any], mode: str = 'wb') -> None:
+    """Call ``write_fn`` on a temp file beside ``path``, then rename it over ``path``.
+
+    Readers see either the old or the complete new file; on failure the temp file is removed. The file
+    gets the permissions of an ordinary write (``mkstemp`` alone would leave it 0600).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     try:
-        with os.fdopen(fd, 'wb') as f:
-            f.write(data)
+        with os.fdopen(fd, mode) as f:
+            write_fn(f)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, umask_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write_bytes(path: PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically."""
+    atomic_write(path, lambda f: f.write(data), 'wb')
 
 
 def atomic_write_text(path: PathLike, text: str, encoding: str = 'utf-8') -> None:

@@ -13,11 +13,8 @@ The model is built without downloading CLIP weights (backbone ``pretrained=None`
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from collections import OrderedDict
-from pathlib import Path
 
 import torch
 from mmengine.config import Config, DictAction
@@ -74,12 +71,8 @@ def state_dict_rows(model: nn.Module) -> list[tuple[str, str, str, str]]:
 
 def write_tsv_atomic(rows: list[tuple[str, ...]], path: str) -> None:
     """Write tab-separated rows to ``path`` atomically."""
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f'.{out.name}.', suffix='.tmp')
-    with os.fdopen(fd, 'w') as f:
-        f.writelines('\t'.join(row) + '\n' for row in rows)
-    os.replace(tmp, out)
+    from seg.utils.atomic import atomic_write_text
+    atomic_write_text(path, ''.join('\t'.join(row) + '\n' for row in rows))
 
 
 def count_by_prefix(model: nn.Module, depth: int) -> OrderedDict[str, list[int]]:

@@ -15,10 +15,11 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
+from seg.utils.atomic import umask_mode
+
 from . import ade, cityscapes, coco_panoptic, davis, vipseg, youtube_vis
 from .categories import ToyDataError
 from .common import DatasetSummary
-from .writers import umask_mode
 
 Writer = Callable[[Path, int], DatasetSummary]
 

@@ -1,36 +1,19 @@
 """Deterministic, byte-stable file writers of the toy generator (JSON, JPEG, PNG variants)."""
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
+from seg.utils.atomic import atomic_write_json
+
 JPEG_QUALITY = 90
 
 
-def umask_mode(directory: bool = False) -> int:
-    """The permission bits a plain ``open``/``mkdir`` would give under the current umask."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return (0o777 if directory else 0o666) & ~mask
-
-
 def write_json(path: Path, data, **dump_kwargs) -> None:
-    """Write ``data`` as JSON atomically (temp file in the same folder, then ``os.replace``)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
-    try:
-        with os.fdopen(fd, 'w') as f:
-            json.dump(data, f, **dump_kwargs)
-        os.chmod(tmp, umask_mode())  # mkstemp creates 0600 files
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``data`` as JSON atomically (temp file in the same folder, then rename)."""
+    atomic_write_json(path, data, **dump_kwargs)
 
 
 def write_lines(path: Path, lines: list[str]) -> None:

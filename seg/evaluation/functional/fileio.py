@@ -4,11 +4,12 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from typing import Any
 
 import numpy as np
 from PIL import Image
+
+from seg.utils.atomic import atomic_write
 
 
 class EvalInputError(ValueError):
@@ -45,21 +46,6 @@ def read_rgb_id_map(path: str, *, record: str = '') -> np.ndarray:
         raise EvalInputError(f'{path}: expected an RGB panoptic PNG, got shape {rgb.shape} ({record})')
     rgb = rgb[..., :3].astype(np.uint32)
     return rgb[..., 0] + 256 * rgb[..., 1] + 256 * 256 * rgb[..., 2]
-
-
-def atomic_write(path: str, write_fn, mode: str) -> None:
-    """Write through a temporary file in the target directory, then rename over ``path``."""
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp_path = tempfile.mkstemp(dir=directory, prefix='.tmp_', suffix=os.path.basename(path))
-    try:
-        with os.fdopen(fd, mode) as f:
-            write_fn(f)
-        os.replace(tmp_path, path)
-    except BaseException:
-        if os.path.exists(tmp_path):
-            os.remove(tmp_path)
-        raise
 
 
 def _json_safe(obj: Any) -> Any:

@@ -65,10 +65,15 @@ def evaluate_coco_instance(gt: str | dict, results: str | list, *, verbose: bool
         seg = res['segmentation']
         if isinstance(seg, dict) and isinstance(seg.get('counts'), str):
             seg['counts'] = seg['counts'].encode('ascii')
+    with contextlib.redirect_stdout(io.StringIO()):
+        coco_dt = coco_gt.loadRes(results)
+    return run_cocoeval(COCOeval(coco_gt, coco_dt, 'segm'), verbose)
+
+
+def run_cocoeval(evaluator, verbose: bool = False) -> dict:
+    """evaluate / accumulate / summarize a COCOeval-like object quietly; its stats as named percents."""
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        coco_dt = coco_gt.loadRes(results)
-        evaluator = COCOeval(coco_gt, coco_dt, 'segm')
         evaluator.evaluate()
         evaluator.accumulate()
         evaluator.summarize()

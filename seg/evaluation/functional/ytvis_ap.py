@@ -8,9 +8,7 @@ ranges are 0-128^2-256^2-inf. The matching, accumulation and summary are pycocot
 """
 from __future__ import annotations
 
-import contextlib
 import copy
-import io
 from collections import defaultdict
 
 import numpy as np
@@ -18,7 +16,7 @@ from pycocotools import mask as mask_utils
 from pycocotools.cocoeval import COCOeval
 
 from .fileio import EvalInputError, read_json
-from .instance_ap import coco_stats_to_dict
+from .instance_ap import run_cocoeval
 
 __all__ = ['YTVIS_AREA_RANGES', 'VideoCOCOeval', 'evaluate_ytvis', 'load_ytvis_gt', 'load_ytvis_results',
            'video_iou']
@@ -167,12 +165,4 @@ def evaluate_ytvis(gt: str | dict, results: str | list, *, verbose: bool = False
     """YouTube-VIS AP, AP50, AP75, APs, APm, APl, AR1, AR10 (and AR100, ARs/m/l) in percent."""
     videos, gt_tracks, cat_ids = load_ytvis_gt(gt)
     dt_tracks = load_ytvis_results(results, videos, cat_ids)
-    evaluator = VideoCOCOeval(gt_tracks, dt_tracks, list(videos), cat_ids)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        evaluator.evaluate()
-        evaluator.accumulate()
-        evaluator.summarize()
-    if verbose:
-        print(out.getvalue())
-    return coco_stats_to_dict(evaluator.stats)
+    return run_cocoeval(VideoCOCOeval(gt_tracks, dt_tracks, list(videos), cat_ids), verbose)

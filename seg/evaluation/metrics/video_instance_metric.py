@@ -13,8 +13,9 @@ from mmdet.registry import METRICS
 from mmengine.evaluator import BaseMetric
 from pycocotools import mask as mask_utils
 
+from seg.utils.atomic import atomic_write
+
 from ..functional import evaluate_ytvis, write_json_atomic
-from ..functional.fileio import atomic_write
 from .output_dir import resolve_output_dir
 from .sample_conversion import field, to_numpy
 

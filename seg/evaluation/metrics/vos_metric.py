@@ -9,9 +9,10 @@ from mmdet.registry import METRICS
 from mmengine.evaluator import BaseMetric
 from PIL import Image
 
+from seg.utils.atomic import atomic_write
+
 from ..functional.davis import davis_palette, davis_summary, evaluate_davis_sequence
 from ..functional.davis_measures import db_statistics
-from ..functional.fileio import atomic_write
 from .output_dir import resolve_output_dir
 from .sample_conversion import field, label_map, to_numpy
 
