@@ -28,14 +28,3 @@ def cached_pixel_decoder(head: nn.Module, outputs: tuple) -> Iterator[None]:
         yield
     finally:
         head.pixel_decoder = original
-
-
-@contextmanager
-def fusion_cfg_overrides(fusion_head: nn.Module, **overrides: Any) -> Iterator[None]:
-    """Within the block ``fusion_head.test_cfg`` has ``overrides`` applied (restored afterwards)."""
-    original = fusion_head.test_cfg
-    fusion_head.test_cfg = type(original)({**original, **overrides}) if original is not None else overrides
-    try:
-        yield
-    finally:
-        fusion_head.test_cfg = original

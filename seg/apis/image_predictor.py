@@ -10,7 +10,7 @@ from torch import Tensor
 
 from seg.models.heads.outputs import HeadPrediction
 
-from .feature_cache import cached_pixel_decoder, fusion_cfg_overrides
+from .feature_cache import cached_pixel_decoder
 from .pipeline import ImageLike
 from .predictor_base import PredictorBase
 from .results import (
@@ -134,7 +134,7 @@ class ImagePredictor(PredictorBase):
         objects = self._object_prediction()
         fusion = self.model.panoptic_fusion_head
         limit = max_instances or (fusion.test_cfg or {}).get('max_per_image', 100)
-        with fusion_cfg_overrides(fusion, max_per_image=limit):
+        with fusion.test_cfg_overrides(max_per_image=limit):
             instances = fusion.instance_postprocess(*objects)
         return instance_result(instances, self.vocabulary, score_thr, self.original_size)
 

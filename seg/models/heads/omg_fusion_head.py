@@ -1,6 +1,9 @@
 """Vectorised panoptic / instance / semantic post-processing of query predictions."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Any, Iterator
+
 import torch
 import torch.nn.functional as F
 from mmdet.evaluation.functional import INSTANCE_OFFSET
@@ -55,15 +58,20 @@ class OMGFusionHead(MaskFormerFusionHead):
 
     def instance_postprocess(self, mask_cls: Tensor, mask_pred: Tensor) -> InstanceData:
         """mmdet's top-``max_per_image`` (query, class) instances, capped at the number of pairs."""
-        test_cfg = self.test_cfg or {}
         pairs = mask_cls.shape[0] * (mask_cls.shape[1] - 1)
-        if pairs >= test_cfg.get('max_per_image', 100):
+        limit = min(pairs, (self.test_cfg or {}).get('max_per_image', 100))
+        with self.test_cfg_overrides(max_per_image=limit):
             return super().instance_postprocess(mask_cls, mask_pred)
-        self.test_cfg = {**test_cfg, 'max_per_image': pairs}
+
+    @contextmanager
+    def test_cfg_overrides(self, **overrides: Any) -> Iterator[None]:
+        """Within the block ``test_cfg`` has ``overrides`` applied (restored afterwards)."""
+        original = self.test_cfg
+        self.test_cfg = type(original)({**original, **overrides}) if original is not None else overrides
         try:
-            return super().instance_postprocess(mask_cls, mask_pred)
+            yield
         finally:
-            self.test_cfg = test_cfg
+            self.test_cfg = original
 
     def semantic_postprocess(self, mask_cls: Tensor, mask_pred: Tensor) -> PixelData:
         """Semantic map (1, H, W) int64 = argmax_c sum_q softmax(cls)[q, c] * sigmoid(mask_q)."""
