@@ -54,15 +54,18 @@ install_mmcv() {
   if mmcv_ok; then log 'mmcv 2.1.0 with ops already installed: kept'; return; fi
   if [[ -n "${MMCV_WHEEL_DIR:-}" ]]; then
     log "installing mmcv 2.1.0 from the wheel folder $MMCV_WHEEL_DIR"
-    "${PIP[@]}" --no-build-isolation --no-index --find-links "$MMCV_WHEEL_DIR" mmcv==2.1.0 \
+    # --find-links, not --no-index: mmcv's own dependencies (addict, yapf, ...) come from the registry.
+    "${PIP[@]}" --no-build-isolation --find-links "$MMCV_WHEEL_DIR" --only-binary mmcv mmcv==2.1.0 \
       && mmcv_ok && return
     log "no usable wheel in $MMCV_WHEEL_DIR: building from source instead"
   fi
   log 'building mmcv 2.1.0 from its sdist with MMCV_WITH_OPS=1 (30-60 minutes on 2 cores, once)'
   local build_dir=${MMCV_BUILD_DIR:-$(mktemp -d)}
   mkdir -p "$build_dir"
+  # --no-build-isolation: pip download runs mmcv's setup.py for its metadata, which imports
+  # pkg_resources; an isolated build env would bring a current setuptools that no longer has it.
   "$PYTHON" -m pip download --disable-pip-version-check --no-deps --no-binary :all: \
-    -d "$build_dir" mmcv==2.1.0
+    --no-build-isolation -d "$build_dir" mmcv==2.1.0
   tar -xzf "$build_dir"/mmcv-2.1.0.tar.gz -C "$build_dir"
   local src="$build_dir/mmcv-2.1.0"
   sed -i 's/-std=c++14/-std=c++20/g; s/-std=c++17/-std=c++20/g' "$src/setup.py"
