@@ -33,8 +33,11 @@ def atomic_write(path: PathLike, write_fn: Callable[[IO], Any], mode: str = 'wb'
             os.fsync(f.fileno())
         os.chmod(tmp, umask_mode())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError) and err.errno is not None and err.filename is None:
+            # e.g. a full disk: "[Errno 28] No space left on device: '<path>'" instead of no path at all
+            raise OSError(err.errno, err.strerror, str(path)) from err
         raise
 
 

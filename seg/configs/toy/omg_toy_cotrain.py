@@ -45,5 +45,5 @@ optim_wrapper = dict(optimizer=dict(lr=1e-4), clip_grad=dict(max_norm=1.0, norm_
 auto_scale_lr = dict(enable=False, base_batch_size=16)
 test_cfg = None
 default_hooks = dict(logger=dict(type='LoggerHook', interval=1),
-                     checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=1))
+                     checkpoint=dict(type='SafeCheckpointHook', interval=1, max_keep_ckpts=1))
 env_cfg = dict(dist_cfg=dict(backend='gloo'))

@@ -31,6 +31,6 @@ auto_scale_lr = dict(enable=False, base_batch_size=16)
 
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=25),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=300, max_keep_ckpts=2))
+    checkpoint=dict(type='SafeCheckpointHook', by_epoch=False, interval=300, max_keep_ckpts=2))
 log_processor = dict(type='LogProcessor', window_size=25, by_epoch=False)
 randomness = dict(seed=0)
