@@ -7,14 +7,29 @@
 #   MMCV_BUILD_DIR   where the mmcv sdist is unpacked and built (default: a temp dir)
 #   PYTHON           the interpreter to install into (default: python3)
 #   SKIP_TEST_DEPS=1 do not install pytest/ruff (requirements/tests.txt)
+#   SETUP_LOG        where pip's own output goes (default: work_dirs/setup_env.log); the console gets one
+#                    line per step, and the log's last lines if a step fails
 set -euo pipefail
 
 PYTHON=${PYTHON:-python3}
 export PIP_ROOT_USER_ACTION=${PIP_ROOT_USER_ACTION:-ignore}  # we install into the active env on purpose
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PIP=("$PYTHON" -m pip install --quiet --disable-pip-version-check)
+SETUP_LOG=${SETUP_LOG:-$ROOT/work_dirs/setup_env.log}
+mkdir -p "$(dirname "$SETUP_LOG")"
 log() { printf '[setup_env] %s\n' "$*"; }
 die() { printf '[setup_env] ERROR: %s\n' "$*" >&2; exit 1; }
+# pip, with its output in $SETUP_LOG; on failure the log's tail is shown and the status returned.
+pip_logged() {
+  local status=0
+  printf '\n$ pip %s\n' "$*" >>"$SETUP_LOG"
+  "$PYTHON" -m pip "$@" >>"$SETUP_LOG" 2>&1 || status=$?
+  if [[ $status -ne 0 ]]; then
+    printf '[setup_env] pip %s failed (exit %d); the last lines of %s:\n' "$1" "$status" "$SETUP_LOG" >&2
+    tail -n 25 "$SETUP_LOG" >&2
+  fi
+  return $status
+}
+PIP=(pip_logged install --disable-pip-version-check)
 
 py_ok() { "$PYTHON" - "$@" >/dev/null 2>&1; }
 
@@ -59,24 +74,37 @@ install_mmcv() {
       && mmcv_ok && return
     log "no usable wheel in $MMCV_WHEEL_DIR: building from source instead"
   fi
-  log 'building mmcv 2.1.0 from its sdist with MMCV_WITH_OPS=1 (30-60 minutes on 2 cores, once)'
   local build_dir=${MMCV_BUILD_DIR:-$(mktemp -d)}
-  mkdir -p "$build_dir"
-  # --no-build-isolation: pip download runs mmcv's setup.py for its metadata, which imports
-  # pkg_resources; an isolated build env would bring a current setuptools that no longer has it.
-  "$PYTHON" -m pip download --disable-pip-version-check --no-deps --no-binary :all: \
-    --no-build-isolation -d "$build_dir" mmcv==2.1.0
-  tar -xzf "$build_dir"/mmcv-2.1.0.tar.gz -C "$build_dir"
-  local src="$build_dir/mmcv-2.1.0"
-  sed -i 's/-std=c++14/-std=c++20/g; s/-std=c++17/-std=c++20/g' "$src/setup.py"
-  grep -q 'c++20' "$src/setup.py" || die "could not switch mmcv's C++ standard in $src/setup.py"
-  MMCV_WITH_OPS=1 MAX_JOBS=${MAX_JOBS:-2} "${PIP[@]}" --no-build-isolation --no-deps "$src"
+  log "building mmcv 2.1.0 from its sdist with MMCV_WITH_OPS=1 in $build_dir (30-60 minutes on 2 cores,"
+  log "once; progress: tail -f $SETUP_LOG)"
+  download_mmcv_sdist "$build_dir"
+  patch_mmcv_cxx_standard "$build_dir/mmcv-2.1.0"
+  MMCV_WITH_OPS=1 MAX_JOBS=${MAX_JOBS:-2} "${PIP[@]}" --no-build-isolation --no-deps "$build_dir/mmcv-2.1.0"
   mmcv_ok || die 'mmcv built but `mmcv.ops` does not import; see the build log above'
 }
 
+# Download and unpack the mmcv 2.1.0 sdist into $1/mmcv-2.1.0.
+download_mmcv_sdist() {
+  mkdir -p "$1"
+  # --no-build-isolation: pip download runs mmcv's setup.py for its metadata, which imports
+  # pkg_resources; an isolated build env would bring a current setuptools that no longer has it.
+  pip_logged download --disable-pip-version-check --no-deps --no-binary :all: \
+    --no-build-isolation -d "$1" mmcv==2.1.0
+  tar -xzf "$1"/mmcv-2.1.0.tar.gz -C "$1"
+}
+
+# Switch the C++ standard in the unpacked sdist $1 to C++20 (torch 2.14's headers reject C++14/17).
+patch_mmcv_cxx_standard() {
+  sed -i 's/-std=c++14/-std=c++20/g; s/-std=c++17/-std=c++20/g' "$1/setup.py"
+  grep -q 'c++20' "$1/setup.py" || die "could not switch mmcv's C++ standard in $1/setup.py"
+  ! grep -qE 'c\+\+1[47]' "$1/setup.py" || die "C++14/17 flags remain in $1/setup.py"
+}
+
 main() {
+  log "pip output goes to $SETUP_LOG"
   check_python
   # setuptools < 82 keeps pkg_resources, which mmcv's setup.py and mmengine import.
+  log 'installing the build tools (setuptools<82, wheel, packaging, ninja)'
   "${PIP[@]}" 'setuptools<82' wheel packaging ninja
   install_torch
   install_mmcv
@@ -84,9 +112,14 @@ main() {
   "${PIP[@]}" -r "$ROOT/requirements/runtime.txt"
   # panopticapi's numpy<2 pin is stale; its code runs on numpy 2.
   "${PIP[@]}" --no-deps -r "$ROOT/requirements/nodeps.txt"
-  if [[ "${SKIP_TEST_DEPS:-0}" != 1 ]]; then "${PIP[@]}" -r "$ROOT/requirements/tests.txt"; fi
+  if [[ "${SKIP_TEST_DEPS:-0}" != 1 ]]; then
+    log 'installing the test requirements'
+    "${PIP[@]}" -r "$ROOT/requirements/tests.txt"
+  fi
+  log 'installing this package (editable)'
   "${PIP[@]}" --no-deps --no-build-isolation -e "$ROOT"
   (cd "$ROOT" && "$PYTHON" -c 'import seg; print("[setup_env] seg", seg.__version__, "imports fine")')
 }
 
-main "$@"
+# Run only when executed, so that tests can source this file and call one step.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then main "$@"; fi

@@ -60,9 +60,9 @@ def add_dump_metric(cfg, out_file: str) -> None:
 def main(argv=None) -> dict:
     """Build the runner, load the weights and run the test loop; returns the metrics."""
     args = parse_args(argv)
-    from mmengine.runner import Runner
 
     import seg  # noqa: F401  (registers our modules, installs compat shims)
+    from seg.engine import SegRunner
     from seg.utils.config_utils import export_local_rank, load_config
     from seg.utils.open_vocab_split import resolve_seen_classes
     export_local_rank(args.local_rank)
@@ -74,9 +74,13 @@ def main(argv=None) -> dict:
     enable_visualization(cfg, args)
     if args.out:
         add_dump_metric(cfg, args.out)
-    runner = Runner.from_cfg(cfg)
+    runner = SegRunner.from_cfg(cfg)
     if args.checkpoint is not None:
-        load_weights(runner, args.checkpoint, strict=not args.non_strict)
+        from seg.models.utils.checkpoint import CheckpointFileError, CheckpointMismatchError
+        try:
+            load_weights(runner, args.checkpoint, strict=not args.non_strict)
+        except (CheckpointFileError, CheckpointMismatchError, FileNotFoundError) as err:
+            raise SystemExit(f'error: {err}') from None
     else:
         warnings.warn('no --checkpoint given: evaluating the weights from the config init_cfg '
                       '(random where none is set)')
@@ -87,12 +91,13 @@ def main(argv=None) -> dict:
 
 
 def load_weights(runner, checkpoint: str, strict: bool) -> None:
-    """Load ``checkpoint`` into the runner's model; the frozen CLIP backbone may be absent from it."""
+    """Load ``checkpoint`` into the runner's model; the frozen CLIP backbone may be absent from it, and the
+    prompt tensors of published checkpoints are left unused (one log line) by models without prompts."""
     from mmengine.model import is_model_wrapper
 
-    from seg.models.utils.checkpoint import load_checked
+    from seg.models.utils.checkpoint import CLI_HINT, load_checked
     model = runner.model.module if is_model_wrapper(runner.model) else runner.model
-    report = load_checked(model, checkpoint, strict=strict)
+    report = load_checked(model, checkpoint, strict=strict, hint=CLI_HINT, log=runner.logger.info)
     if report:
         runner.logger.warning(f'loaded {checkpoint} non-strictly: {report.describe()}')
     runner.logger.info(f'loaded weights from {checkpoint}')

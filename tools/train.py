@@ -43,14 +43,14 @@ def apply_train_flags(cfg, args: argparse.Namespace) -> None:
 def main(argv=None) -> None:
     """Build the runner from the config and train."""
     args = parse_args(argv)
-    from mmengine.runner import Runner
 
     import seg  # noqa: F401  (registers our modules, installs compat shims)
+    from seg.engine import SegRunner
     from seg.utils.config_utils import export_local_rank, load_config
     export_local_rank(args.local_rank)
     cfg = load_config(args.config, args.cfg_options, args.work_dir, args.launcher)
     apply_train_flags(cfg, args)
-    runner = Runner.from_cfg(cfg)
+    runner = SegRunner.from_cfg(cfg)
     runner.train()
 
 
