@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import torch
@@ -33,8 +34,12 @@ def load_config(config: str | os.PathLike | Config, cfg_options: dict | None = N
 
 
 def build_model(cfg: Config, checkpoint: str | os.PathLike | None = None,
-                device: str | torch.device | None = None) -> nn.Module:
-    """The model of ``cfg`` in eval mode on ``device``, with ``checkpoint`` loaded strictly if given.
+                device: str | torch.device | None = None, *, strict: bool = True) -> nn.Module:
+    """The model of ``cfg`` in eval mode on ``device``, with ``checkpoint`` loaded if given: strictly (any
+    missing, unexpected or mis-shaped key raises with the listing) unless ``strict=False`` (matching keys
+    only, the rest keeps its initialisation; e.g. prompts switched on for a checkpoint trained without).
+    Prompt tensors of published checkpoints that a model without prompts does not use are named on one
+    printed line.
 
     Without a checkpoint the weights are the config's initialisation (random head): useful for tests
     and for checking a config, not for predictions.
@@ -50,7 +55,9 @@ def build_model(cfg: Config, checkpoint: str | os.PathLike | None = None,
     if checkpoint is None:
         model.init_weights()
     else:
-        load_checked(model, checkpoint)
+        report = load_checked(model, checkpoint, strict=strict)
+        if report:
+            warnings.warn(f'loaded {checkpoint} non-strictly: {report.describe()}')
     return model.to(torch.device(device) if device is not None else default_device()).eval()
 
 

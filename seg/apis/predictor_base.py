@@ -64,21 +64,21 @@ class PredictorBase:
     @classmethod
     def from_config(cls, config: str | os.PathLike | Config, checkpoint: str | os.PathLike | None = None,
                     device: str | torch.device | None = None, *, cfg_options: dict | None = None,
-                    cache_dir: str | os.PathLike | None = None, **kwargs):
-        """Predictor of the model in ``config`` with ``checkpoint`` (strictly loaded) on ``device`` (default:
-        the GPU when there is one, else the CPU)."""
+                    cache_dir: str | os.PathLike | None = None, strict: bool = True, **kwargs):
+        """Predictor of the model in ``config`` with ``checkpoint`` on ``device`` (default: the GPU when there
+        is one, else the CPU). The checkpoint loads strictly unless ``strict=False`` (see ``build_model``)."""
         cfg = cls.adapt_config(load_config(config, cfg_options), **kwargs)
-        return cls(build_model(cfg, checkpoint, device), cfg, cache_dir=cache_dir)
+        return cls(build_model(cfg, checkpoint, device, strict=strict), cfg, cache_dir=cache_dir)
 
     @classmethod
     def from_pretrained(cls, dir_or_repo: str | os.PathLike, device: str | torch.device | None = None, *,
                         revision: str | None = None, cfg_options: dict | None = None,
-                        cache_dir: str | os.PathLike | None = None, **kwargs):
+                        cache_dir: str | os.PathLike | None = None, strict: bool = True, **kwargs):
         """Predictor from a folder (or Hugging Face Hub repo) holding ``config.py``, ``model.pth`` and
         optionally ``embeddings/`` (text banks), as :meth:`save_pretrained` writes it."""
         folder = resolve_pretrained(dir_or_repo, revision)
         cfg = cls.adapt_config(pretrained_config(folder, cfg_options), **kwargs)
-        return cls(build_model(cfg, find_checkpoint(folder), device), cfg, cache_dir=cache_dir)
+        return cls(build_model(cfg, find_checkpoint(folder), device, strict=strict), cfg, cache_dir=cache_dir)
 
     def save_pretrained(self, folder: str | os.PathLike) -> Path:
         """Write ``config.py``, ``model.pth`` (state dict) and ``embeddings/<bank>.pth`` of the configured

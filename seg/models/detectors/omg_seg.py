@@ -32,6 +32,10 @@ class OMGSeg(Mask2Former):
                  test_cfg: OptConfigType = None, data_preprocessor: OptConfigType = None,
                  seen_classes: Sequence[bool] | None = None, ov_alpha: float = 0.4, ov_beta: float = 0.8,
                  init_cfg: OptMultiConfig = None) -> None:
+        if isinstance(init_cfg, dict) and init_cfg.get('type') == 'Pretrained' and init_cfg.get('prefix'):
+            raise ValueError('model.init_cfg with a prefix strips the detector-level keys, so nothing would '
+                             'load; use panoptic_head.init_cfg=dict(type="Pretrained", checkpoint=..., '
+                             'prefix="panoptic_head.") or tools/test.py --checkpoint')
         BaseDetector.__init__(self, data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
         self.panoptic_head = MODELS.build(self._head_config(panoptic_head, train_cfg, test_cfg))

@@ -95,6 +95,42 @@ class OMGSegHead(PromptQueryMixin, Mask2FormerHead):
         self.pb_embedding = nn.Embedding(2, feat_channels)  # row 0 = box, row 1 = point
         self.pos_linear = nn.Linear(PROMPT_POS_DIMS, feat_channels)
 
+    def prompt_tensor_shapes(self) -> dict[str, tuple[int, ...]]:
+        """state_dict names and shapes of the prompt-query tensors (whether or not this head has them)."""
+        channels = self.query_feat.embedding_dim
+        return {'mask_tokens.weight': (1, channels), 'pb_embedding.weight': (2, channels),
+                'pos_linear.weight': (channels, PROMPT_POS_DIMS), 'pos_linear.bias': (channels,)}
+
+    def unused_checkpoint_tensors(self) -> dict[str, tuple[int, ...]]:
+        """Checkpoint tensors this head may leave unused: the prompt tensors when built without prompts
+        (the published checkpoints were trained with prompt queries; see ``load_checked``)."""
+        return {} if self.enable_box_query else self.prompt_tensor_shapes()
+
+    def init_weights(self) -> None:
+        """mmdet's initialisation; then, with ``init_cfg=dict(type='Pretrained', checkpoint=PATH,
+        prefix='panoptic_head.')``, this head's weights from ``PATH`` (keys under ``prefix``), checked as
+        strictly as ``--checkpoint`` (mmdet's head ignores ``init_cfg``)."""
+        super().init_weights()
+        cfg = self.init_cfg
+        if not isinstance(cfg, dict) or cfg.get('type') != 'Pretrained':
+            if cfg:
+                raise ValueError(f'OMGSegHead supports only init_cfg=dict(type="Pretrained", ...), got {cfg}')
+            return
+        from mmengine.logging import print_log
+
+        from ..utils.checkpoint import load_checked, read_state_dict
+        prefix = cfg.get('prefix', 'panoptic_head.')
+        state = {key[len(prefix):]: value for key, value in read_state_dict(cfg['checkpoint']).items()
+                 if key.startswith(prefix)}
+        if not state:
+            raise ValueError(f'panoptic_head.init_cfg: {cfg["checkpoint"]} has no keys under prefix '
+                             f'{prefix!r}')
+        report = load_checked(self, state, optional_prefixes=(), source=f'{cfg["checkpoint"]} ({prefix}*)',
+                              log=lambda line: print_log(line, logger='current'),
+                              hint='Fix panoptic_head.init_cfg (checkpoint, prefix) or use --checkpoint.')
+        print_log(f'panoptic_head: loaded {len(state) - len(report.unused)} tensors from {cfg["checkpoint"]}',
+                  logger='current')
+
     # ------------------------------------------------------------------ queries
     def object_queries(self, batch_size: int) -> DecoderQueries:
         """The learned object queries, repeated over the batch: content/pos (B, Q, C)."""
@@ -141,8 +177,13 @@ class OMGSegHead(PromptQueryMixin, Mask2FormerHead):
         return cls_logits, mask_logits, objectness, attn_mask
 
     def forward(self, x: list[Tensor], batch_data_samples: SampleList) -> HeadOutputs:
-        """Run pixel decoder and the masked-attention decoder on multi-scale features ``x``."""
-        mask_features, memories = self.pixel_decoder(x)
+        """Run pixel decoder and the masked-attention decoder on multi-scale features ``x``.
+
+        The features are made contiguous first: the pixel decoder's results depend on the memory layout at
+        the 1e-6 level (enough to flip attention-mask pixels), and contiguous inputs match the reference
+        bit for bit.
+        """
+        mask_features, memories = self.pixel_decoder([feat.contiguous() for feat in x])
         num_frames = samples_num_frames(batch_data_samples)  # clips: frames folded into the batch
         mask_features = frames_to_strip(mask_features, num_frames)
         memories = [frames_to_strip(memory, num_frames) for memory in memories]

@@ -17,6 +17,7 @@ from torch import Tensor
 
 from seg.utils.atomic import atomic_write_bytes, atomic_write_json
 
+from ..utils.checkpoint import load_tensor_file
 from .synonyms import split_synonyms
 from .templates import VILD_TEMPLATES
 
@@ -116,6 +117,6 @@ def load_text_bank(path: str | os.PathLike, *, num_classes: int | None = None,
         raise FileNotFoundError(
             f'text-embedding bank {path} not found. Generate it with:\n    {command}\n'
             f'where CONFIG is the config whose vocabulary it encodes (it writes {path.name}).')
-    bank = torch.load(path, map_location='cpu', weights_only=True)
+    bank = load_tensor_file(path, 'text-embedding bank')
     check_text_bank(bank, path, num_classes)
     return bank.float()
