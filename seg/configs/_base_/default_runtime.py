@@ -8,6 +8,7 @@ default_hooks = dict(
     param_scheduler=dict(type='ParamSchedulerHook'),
     checkpoint=dict(type='SafeCheckpointHook', interval=1, max_keep_ckpts=1),
     sampler_seed=dict(type='DistSamplerSeedHook'),
+    resume_state=dict(type='ExactResumeHook'),  # RNG + sample stream in checkpoints: exact --resume
     visualization=dict(type='SegVisualizationHook'))
 
 env_cfg = dict(

@@ -28,8 +28,8 @@ train_dataloader = dict(
     batch_size=2,
     num_workers=0,
     persistent_workers=False,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
-    batch_sampler=dict(type='AspectRatioBatchSampler'),
+    sampler=dict(type='ResumableInfiniteSampler', shuffle=True),  # exact --resume (seg/datasets/samplers)
+    batch_sampler=dict(type='ResumableAspectRatioBatchSampler'),
     dataset=dict(
         type='CocoPanopticOVDataset',
         data_root=__toy + 'coco/',

@@ -5,7 +5,7 @@ _base_ = ['../default_runtime.py']
 
 __max_iters = 600
 
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=__max_iters, val_interval=__max_iters + 1)
+train_cfg = dict(type='ResumableIterBasedTrainLoop', max_iters=__max_iters, val_interval=__max_iters + 1)
 val_cfg = None
 test_cfg = dict(type='TestLoop')
 val_dataloader = None
