@@ -97,7 +97,7 @@ download_mmcv_sdist() {
 patch_mmcv_cxx_standard() {
   sed -i 's/-std=c++14/-std=c++20/g; s/-std=c++17/-std=c++20/g' "$1/setup.py"
   grep -q 'c++20' "$1/setup.py" || die "could not switch mmcv's C++ standard in $1/setup.py"
-  ! grep -qE 'c\+\+1[47]' "$1/setup.py" || die "C++14/17 flags remain in $1/setup.py"
+  ! grep -qE -- '-std=c\+\+1[47]' "$1/setup.py" || die "C++14/17 flags remain in $1/setup.py"
 }
 
 main() {
