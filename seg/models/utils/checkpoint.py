@@ -37,17 +37,18 @@ def load_tensor_file(path: str | os.PathLike, what: str = 'checkpoint') -> objec
         return torch.load(path, map_location='cpu', weights_only=True)
     except MemoryError:
         raise
-    except pickle.UnpicklingError as exc:  # weights_only refuses the content: name what, not the essay
-        unsupported = re.search(r'Unsupported global: GLOBAL ([\w.]+)', str(exc))
+    except Exception as exc:  # noqa: BLE001  (torch raises RuntimeError / UnpicklingError / KeyError ...)
+        error = exc
+    with open(path, 'rb') as f:
+        is_zip = f.read(4) == b'PK\x03\x04'
+    unsupported = re.search(r'Unsupported global: GLOBAL ([\w.]+)', str(error))
+    if isinstance(error, pickle.UnpicklingError) and (unsupported or is_zip):
         reason = f'it pickles {unsupported.group(1)}' if unsupported else 'it is not a plain tensor file'
-        raise CheckpointFileError(f'{path} is not a {what} file: torch.load(weights_only=True) refuses it '
-                                  f'({reason})') from None
-    except Exception as exc:  # noqa: BLE001  (torch raises RuntimeError / KeyError / EOFError ... here)
-        with open(path, 'rb') as f:
-            is_zip = f.read(4) == b'PK\x03\x04'
+        message = f'{path} is not a {what} file: torch.load(weights_only=True) refuses it ({reason})'
+    else:
         state = 'truncated' if is_zip else 'not a PyTorch file'
-        raise CheckpointFileError(f'{path} ({os.path.getsize(path)} bytes) is {state}: not a loadable {what} '
-                                  f'file ({type(exc).__name__})') from None
+        message = f'{path} ({os.path.getsize(path)} bytes) is {state}: not a loadable {what} file'
+    raise CheckpointFileError(f'{message} [{type(error).__name__}]')
 
 
 @dataclass
