@@ -53,13 +53,14 @@ def test_partial_overlap_counts_only_at_low_thresholds():
 
 def test_wrong_class_and_empty_results():
     assert evaluate_coco_instance(_gt([A]), [_res(A, 0.9, cat=2)])['AP'] == 0
-    assert evaluate_coco_instance(_gt([A]), [])['AP'] == 0
+    with pytest.warns(UserWarning, match='the result list is empty; every AP and AR is 0'):
+        assert evaluate_coco_instance(_gt([A]), [])['AP'] == 0
 
 
 def test_malformed_results_name_the_record():
     with pytest.raises(EvalInputError, match=r'result \[1\] has unknown image_id 7'):
         evaluate_coco_instance(_gt([A]), [_res(A, 0.9), _res(A, 0.9, image_id=7)])
     small = rle(np.zeros((5, 5), bool))
-    with pytest.raises(EvalInputError, match=r'result \[0\] mask size \[5, 5\] differs'):
+    with pytest.raises(EvalInputError, match=r'result \[0\] \(image_id 1\): RLE size \[5, 5\] differs'):
         evaluate_coco_instance(_gt([A]), [{'image_id': 1, 'category_id': 1, 'segmentation': small,
                                            'score': 1.0}])

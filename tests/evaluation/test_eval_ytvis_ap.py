@@ -72,7 +72,7 @@ def test_malformed_results_name_the_record(tmp_path):
     with pytest.raises(EvalInputError, match=r'result \[0\] has unknown video_id 3'):
         evaluate_ytvis(gt, res)
     gt, res = _files(tmp_path, [(1, 1, [A, A], 0)], [(1, 1, 0.9, [A, np.zeros((4, 4), bool)])])
-    with pytest.raises(EvalInputError, match=r'frame 1 mask size \[4, 4\] differs'):
+    with pytest.raises(EvalInputError, match=r'frame 1 of video 1: RLE size \[4, 4\] differs'):
         evaluate_ytvis(gt, res)
 
 

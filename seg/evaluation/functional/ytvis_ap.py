@@ -16,25 +16,13 @@ from pycocotools import mask as mask_utils
 from pycocotools.cocoeval import COCOeval
 
 from .fileio import EvalInputError, read_json
-from .instance_ap import run_cocoeval
+from .instance_ap import check_score, run_cocoeval
+from .rle_checks import find_invalid, to_compressed_rle
 
 __all__ = ['YTVIS_AREA_RANGES', 'VideoCOCOeval', 'evaluate_ytvis', 'load_ytvis_gt', 'load_ytvis_results',
            'video_iou']
 
 YTVIS_AREA_RANGES = [[0 ** 2, 1e5 ** 2], [0 ** 2, 128 ** 2], [128 ** 2, 256 ** 2], [256 ** 2, 1e5 ** 2]]
-
-
-def _to_rle(segm, height: int, width: int):
-    """A per-frame segmentation (polygons, uncompressed or compressed RLE, None) -> compressed RLE/None."""
-    if not segm:
-        return None
-    if isinstance(segm, list):
-        return mask_utils.merge(mask_utils.frPyObjects(segm, height, width))
-    if isinstance(segm.get('counts'), list):
-        return mask_utils.frPyObjects(segm, height, width)
-    counts = segm['counts']
-    counts = counts.encode('ascii') if isinstance(counts, str) else counts
-    return {'size': list(segm['size']), 'counts': counts}
 
 
 def _mean_area(areas: list) -> float:
@@ -51,12 +39,11 @@ def _frame_rles(record: dict, video: dict, where: str) -> list:
     if len(segms) != video['length']:
         raise EvalInputError(f'{where}: {len(segms)} segmentations for video {video["id"]} of length '
                              f'{video["length"]}')
-    rles = [_to_rle(s, video['height'], video['width']) for s in segms]
-    for frame, rle in enumerate(rles):
-        if rle is not None and list(rle['size']) != [video['height'], video['width']]:
-            raise EvalInputError(f'{where}: frame {frame} mask size {list(rle["size"])} differs from video '
-                                 f'{video["id"]} size {[video["height"], video["width"]]}')
-    return rles
+    height, width = video['height'], video['width']
+    invalid = find_invalid(segms, [(height, width)] * len(segms), allow_none=True)
+    if invalid:
+        raise EvalInputError(f'{where}: frame {invalid[0]} of video {video["id"]}: {invalid[1]}')
+    return [to_compressed_rle(s, height, width, checked=True) for s in segms]
 
 
 def load_ytvis_gt(gt: str | dict) -> tuple[dict, list, list]:
@@ -100,6 +87,7 @@ def load_ytvis_results(results: str | list, videos: dict, cat_ids: list) -> list
             raise EvalInputError(f'{where} has unknown video_id {res["video_id"]!r}')
         if res['category_id'] not in cat_ids:
             raise EvalInputError(f'{where} has unknown category_id {res["category_id"]!r}')
+        check_score(res['score'], where)
         rles = _frame_rles(res, videos[res['video_id']], where)
         tracks.append({'id': index + 1, 'video_id': res['video_id'], 'category_id': res['category_id'],
                        'score': float(res['score']), 'segmentations': rles, 'iscrowd': 0,
