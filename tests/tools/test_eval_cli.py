@@ -107,6 +107,54 @@ def test_vps_cli(tmp_path, capsys):
         assert metrics[key] == pytest.approx(100), key
 
 
+def test_vps_cli_skips_a_thing_category_absent_from_gt_and_prediction(tmp_path, capsys):
+    """VIPSeg's rule (the default): a category with no TP, FP and FN is left out; a prediction equal to the
+    GT up to segment ids scores 100 (OMG-Seg's NaN -> 0 mean over all categories gave VPQ_th 50 here)."""
+    cats = fx.categories({1: fx.THING, 2: 0, 3: fx.THING})  # thing 3 occurs nowhere
+    gt = fx.write_vipseg(str(tmp_path / 'VIPSeg'), {'v': [_vps_frame(1)] * 3}, cats)
+    pred_ids = np.where(LEFT == 1, 7, 9)  # other segment ids, same segments
+    pred_frame = (pred_ids, {7: (1, 0), 9: (2, 0)})
+    pred = fx.write_vipseg(str(tmp_path / 'sub'), {'v': [pred_frame] * 3}, cats, pred=True)
+    out = tmp_path / 'metrics.json'
+    assert _run(capsys, 'vps', '--gt', gt, '--pred', pred, '--windows', 1, 2, '--out', out)[0] == 0
+    metrics = json.loads(out.read_text())
+    for key in ('VPQ', 'VPQ_th', 'VPQ_st', 'VPQ@1', 'VPQ_th@2'):
+        assert metrics[key] == pytest.approx(100), key
+    zero = F.evaluate_vps(gt, pred, windows=(1, 2), absent_categories='zero', progress=False)
+    assert zero['VPQ_th'] == pytest.approx(50) and zero['VPQ'] == pytest.approx(200 / 3)
+
+
+def test_undefined_coco_statistics_are_null_not_minus_one(tmp_path, capsys):
+    """A single small object: COCOeval reports -1 for the medium and large area ranges."""
+    mask = fx.box_mask(8, 8, 0, 4, 0, 4)
+    gt = tmp_path / 'instances.json'
+    gt.write_text(json.dumps({
+        'images': [{'id': 1, 'height': 8, 'width': 8}], 'categories': [{'id': 1, 'name': 'a'}],
+        'annotations': [{'id': 1, 'image_id': 1, 'category_id': 1, 'segmentation': fx.rle(mask),
+                         'area': 16, 'bbox': [0, 0, 4, 4], 'iscrowd': 0}]}))
+    res = tmp_path / 'results.json'
+    result = {'image_id': 1, 'category_id': 1, 'segmentation': fx.rle(mask), 'score': 0.9}
+    res.write_text(json.dumps([result]))
+    out = tmp_path / 'metrics.json'
+    code, stdout, _ = _run(capsys, 'coco_instance', '--gt', gt, '--pred', res, '--out', out)
+    assert code == 0
+    text = out.read_text()
+    metrics = json.loads(text)
+    assert metrics['APm'] is None and metrics['APl'] is None and metrics['APs'] == pytest.approx(100)
+    assert '-1' not in text and 'null' in text
+    row = next(line for line in stdout.splitlines() if line.startswith('APm '))
+    assert row.split('|')[1].strip() == '-'
+
+
+def test_report_marks_nan_and_minus_one_undefined():
+    from seg.evaluation.functional.report import flat_metrics, format_table
+    flat = flat_metrics({'a': -1.0, 'b': float('nan'), 'c': 12.5, 'n': 3, 'skip': 'text'})
+    assert flat == {'a': None, 'b': None, 'c': 12.5, 'n': 3}
+    values = {line.split('|')[0].strip(): line.split('|')[1].strip()
+              for line in format_table('t', flat).splitlines() if '|' in line}
+    assert values == {'metric': 'value', 'a': '-', 'b': '-', 'c': '12.50', 'n': '3'}
+
+
 def test_davis_cli(tmp_path, capsys):
     frame = np.zeros((10, 10), np.uint8)
     frame[2:6, 2:6] = 1

@@ -4,8 +4,11 @@ For a window length k, every run of k consecutive frames of a video is treated a
 made of the frames placed side by side (along the width); segments with the same id in
 different frames are one tube. Tubes are matched as in PQ (same category, IoU > 0.5, the
 prediction's overlap with void removed from the union, crowd ignored); IoU / TP / FP / FN are
-summed over all windows of all videos per category. VPQ@k = mean over *all* categories of
-``iou / (tp + fp/2 + fn/2)`` (0 for a category never seen); VPQ = mean over the window lengths.
+summed over all windows of all videos per category. VPQ@k = mean over categories of
+``iou / (tp + fp/2 + fn/2)``; VPQ = mean over the window lengths. Categories with no TP, FP and FN
+(absent from GT and prediction) are left out, as VIPSeg's ``eval_vpq_vspw.py`` and panopticapi's
+``pq_average`` do (``absent_categories='skip'``, the default); ``'zero'`` counts them as 0, OMG-Seg's
+``eval_video.py`` convention (NaN -> 0 over all categories).
 """
 from __future__ import annotations
 
@@ -15,9 +18,11 @@ import numpy as np
 
 from .panoptic_quality import OverlapTable, PQStat, check_prediction_segments, match_segments
 
-__all__ = ['VPQ_WINDOWS', 'FrameCounts', 'frame_counts', 'merge_frames', 'vpq_stats_video', 'vpq_summary']
+__all__ = ['ABSENT_CATEGORY_RULES', 'VPQ_WINDOWS', 'FrameCounts', 'frame_counts', 'merge_frames',
+           'vpq_stats_video', 'vpq_summary']
 
 VPQ_WINDOWS = (1, 2, 4, 6)
+ABSENT_CATEGORY_RULES = ('skip', 'zero')
 
 
 @dataclass
@@ -71,26 +76,35 @@ def vpq_stats_video(frames: list[FrameCounts], windows=VPQ_WINDOWS) -> dict[int,
     return stats
 
 
-def _category_pq(stat: PQStat, cat_ids: list) -> np.ndarray:
-    """PQ per category; 0 where a category has no TP, FP or FN (the NaN -> 0 convention)."""
+def _category_pq(stat: PQStat, cat_ids: list, absent_categories: str = 'skip') -> np.ndarray:
+    """PQ of each category with a TP, FP or FN; absent ones are left out ('skip') or 0 ('zero')."""
     values = []
     for cat in cat_ids:
         s = stat.pq_per_cat[cat] if cat in stat.pq_per_cat else None
-        denom = 0 if s is None else s.tp + 0.5 * s.fp + 0.5 * s.fn
-        values.append(s.iou / denom if denom > 0 else 0.0)
+        if s is None or s.tp + s.fp + s.fn == 0:
+            if absent_categories == 'zero':
+                values.append(0.0)
+            continue
+        values.append(s.iou / (s.tp + 0.5 * s.fp + 0.5 * s.fn))
     return np.asarray(values, np.float64)
 
 
-def vpq_summary(stats: dict[int, PQStat], categories: dict) -> dict:
-    """VPQ@k, VPQ_th@k, VPQ_st@k per window length and their means VPQ, VPQ_th, VPQ_st, in percent."""
+def vpq_summary(stats: dict[int, PQStat], categories: dict, *, absent_categories: str = 'skip') -> dict:
+    """VPQ@k, VPQ_th@k, VPQ_st@k per window length and their means VPQ, VPQ_th, VPQ_st, in percent.
+
+    ``absent_categories``: 'skip' (VIPSeg's official rule) or 'zero' (OMG-Seg's), see the module docstring;
+    a window length with no category present gives 0.
+    """
+    if absent_categories not in ABSENT_CATEGORY_RULES:
+        raise ValueError(f'absent_categories must be one of {ABSENT_CATEGORY_RULES}, '
+                         f'got {absent_categories!r}')
     things = [c for c, info in categories.items() if info.get('isthing', 0) == 1]
     stuff = [c for c, info in categories.items() if info.get('isthing', 0) != 1]
     mean = (lambda v: float(v.mean()) if v.size else 0.0)
     results = {}
     for k, stat in stats.items():
-        results[f'VPQ@{k}'] = 100 * mean(_category_pq(stat, list(categories)))
-        results[f'VPQ_th@{k}'] = 100 * mean(_category_pq(stat, things))
-        results[f'VPQ_st@{k}'] = 100 * mean(_category_pq(stat, stuff))
+        for name, cat_ids in (('VPQ', list(categories)), ('VPQ_th', things), ('VPQ_st', stuff)):
+            results[f'{name}@{k}'] = 100 * mean(_category_pq(stat, cat_ids, absent_categories))
     for name in ('VPQ', 'VPQ_th', 'VPQ_st'):
         per_k = [results[f'{name}@{k}'] for k in stats]
         results[name] = float(np.mean(per_k)) if per_k else 0.0

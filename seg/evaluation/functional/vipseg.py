@@ -99,8 +99,13 @@ def semantic_and_instance(ids: np.ndarray, segments: dict, class_index: dict, th
 
 
 def evaluate_vps(gt_json_path: str, pred_dir: str, *, gt_folder: str | None = None, windows=VPQ_WINDOWS,
-                 reference_thing_mask: bool = False, progress: bool = True) -> dict:
-    """VPQ@k (k in ``windows``), VPQ, VPQ_th, VPQ_st, STQ, AQ, IoU in percent."""
+                 reference_thing_mask: bool = False, absent_categories: str = 'skip',
+                 progress: bool = True) -> dict:
+    """VPQ@k (k in ``windows``), VPQ, VPQ_th, VPQ_st, STQ, AQ, IoU in percent.
+
+    ``absent_categories``: 'skip' categories absent from GT and prediction (VIPSeg's rule) or count them
+    as 0 ('zero', OMG-Seg's offline script).
+    """
     gt_data = read_json(gt_json_path)
     if not isinstance(gt_data.get('categories'), list):
         raise EvalInputError(f'{gt_json_path}: expected a "categories" list')
@@ -128,7 +133,7 @@ def evaluate_vps(gt_json_path: str, pred_dir: str, *, gt_folder: str | None = No
         else:
             for k in windows:
                 totals[k] += stats[k]
-    results = vpq_summary(totals or {}, categories)
+    results = vpq_summary(totals or {}, categories, absent_categories=absent_categories)
     stq_result = stq.result()
     results.update({'STQ': 100 * stq_result['STQ'], 'AQ': 100 * stq_result['AQ'],
                     'IoU': 100 * stq_result['IoU']})

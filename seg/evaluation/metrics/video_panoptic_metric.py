@@ -39,6 +39,8 @@ class VideoPanopticMetric(BaseMetric):
         windows: VPQ window lengths.
         pred_key: field of the frame holding the predicted panoptic map.
         reference_thing_mask: replay OMG-Seg's STQ defect (GAPS.md) for parity.
+        vpq_absent_categories: 'skip' categories absent from GT and prediction in VPQ (VIPSeg's official
+            rule) or count them as 0 ('zero', OMG-Seg's offline script).
         output_dir: if set, writes the VIPSeg submission ``pan_pred/<video>/<frame>.png`` + ``pred.json``
             (relative paths are inside the run's work dir).
         category_ids: JSON ``category_id`` of each contiguous label in the submission (default: label).
@@ -47,13 +49,15 @@ class VideoPanopticMetric(BaseMetric):
     default_prefix: Optional[str] = 'vps'
 
     def __init__(self, *, windows: Sequence[int] = VPQ_WINDOWS, pred_key: str = 'pred_track_panoptic_seg',
-                 reference_thing_mask: bool = False, output_dir: str | None = None,
+                 reference_thing_mask: bool = False, vpq_absent_categories: str = 'skip',
+                 output_dir: str | None = None,
                  category_ids: Sequence[int] | None = None, collect_device: str = 'cpu',
                  prefix: str | None = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.windows = tuple(windows)
         self.pred_key = pred_key
         self.reference_thing_mask = reference_thing_mask
+        self.vpq_absent_categories = vpq_absent_categories
         self.output_dir = output_dir
         self.category_ids = list(category_ids) if category_ids is not None else None
 
@@ -115,7 +119,8 @@ class VideoPanopticMetric(BaseMetric):
             for k in self.windows:
                 totals[k] = stats[k] if totals[k] is None else totals[k].__iadd__(stats[k])
             stq = video_stq if stq is None else stq.merge(video_stq)
-        metrics = vpq_summary({k: v for k, v in totals.items() if v is not None}, categories)
+        metrics = vpq_summary({k: v for k, v in totals.items() if v is not None}, categories,
+                              absent_categories=self.vpq_absent_categories)
         if stq is not None:
             stq_result = stq.result()
             metrics.update({'STQ': 100 * stq_result['STQ'], 'AQ': 100 * stq_result['AQ'],
