@@ -29,7 +29,7 @@ pip_logged() {
   fi
   return $status
 }
-PIP=(pip_logged install --disable-pip-version-check)
+PIP=(pip_logged install --disable-pip-version-check -c "$ROOT/requirements/constraints.txt")
 
 py_ok() { "$PYTHON" - "$@" >/dev/null 2>&1; }
 
