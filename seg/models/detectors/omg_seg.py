@@ -13,6 +13,7 @@ from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
 from mmengine.config import ConfigDict
 from torch import Tensor
 
+from ..data_preprocessors import split_padded_batch
 from ..heads.outputs import HeadOutputs, HeadPrediction
 from ..utils import ensemble_open_vocab_logits, mask_pool
 
@@ -24,14 +25,14 @@ class OMGSeg(Mask2Former):
     The head's ``in_channels`` and ``text_embed_dims`` default to the backbone's stage widths and CLIP
     embedding width. With ``seen_classes`` set (one bool per class: in the training vocabulary?),
     inference re-scores classes with mask-pooled CLIP features (``ov_alpha`` for seen, ``ov_beta`` for
-    unseen classes).
+    unseen classes). ``batch_invariant`` (default): test predictions do not depend on batch composition.
     """
 
     def __init__(self, *, backbone: ConfigType, panoptic_head: ConfigType,
                  panoptic_fusion_head: ConfigType, train_cfg: OptConfigType = None,
                  test_cfg: OptConfigType = None, data_preprocessor: OptConfigType = None,
                  seen_classes: Sequence[bool] | None = None, ov_alpha: float = 0.4, ov_beta: float = 0.8,
-                 init_cfg: OptMultiConfig = None) -> None:
+                 batch_invariant: bool = True, init_cfg: OptMultiConfig = None) -> None:
         if isinstance(init_cfg, dict) and init_cfg.get('type') == 'Pretrained' and init_cfg.get('prefix'):
             raise ValueError('model.init_cfg with a prefix strips the detector-level keys, so nothing would '
                              'load; use panoptic_head.init_cfg=dict(type="Pretrained", checkpoint=..., '
@@ -51,6 +52,7 @@ class OMGSeg(Mask2Former):
         self.test_cfg = test_cfg
         self.ov_alpha = ov_alpha
         self.ov_beta = ov_beta
+        self.batch_invariant = batch_invariant
         self.seen_classes: Tensor | None = None
         if seen_classes is not None:
             self.set_seen_classes(seen_classes)
@@ -94,7 +96,22 @@ class OMGSeg(Mask2Former):
 
     def predict(self, batch_inputs: Tensor, batch_data_samples: SampleList,
                 rescale: bool = True) -> SampleList:
-        """Panoptic / instance / semantic predictions (per ``test_cfg``) added to the data samples."""
+        """Panoptic / instance / semantic predictions (per ``test_cfg``) added to the data samples.
+
+        By default every image is predicted with its own padding only (``split_padded_batch``), so the
+        results do not depend on which images share a batch (batch size, process count); set
+        ``batch_invariant=False`` for the reference's batched inference (features of batch padding).
+        """
+        if self.batch_invariant and len(batch_data_samples) > 1:
+            divisor = getattr(self.data_preprocessor, 'pad_size_divisor', 1)
+            for inputs, samples in split_padded_batch(batch_inputs, batch_data_samples, divisor):
+                self._predict_batch(inputs, samples, rescale)
+            return batch_data_samples
+        return self._predict_batch(batch_inputs, batch_data_samples, rescale)
+
+    def _predict_batch(self, batch_inputs: Tensor, batch_data_samples: SampleList,
+                       rescale: bool = True) -> SampleList:
+        """Predictions for one padded batch, as it is."""
         feats = self.extract_feat(batch_inputs)
         prediction = self.panoptic_head.predict(feats, batch_data_samples)
         cls_logits = prediction.cls_logits
