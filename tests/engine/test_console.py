@@ -45,9 +45,9 @@ def test_train_console_fits_one_screen_and_log_keeps_the_config(toy_root, tmp_pa
     data = tmp_path / 'data'
     data.mkdir()
     (data / 'toy').symlink_to(toy_root)
-    subprocess.run([sys.executable, str(REPO_ROOT / 'tools' / 'gen_cls.py'), str(CONFIG)], cwd=tmp_path,
-                   check=True, capture_output=True, timeout=600, env=dict(os.environ, PYTHONPATH=str(REPO_ROOT)))
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), OMP_NUM_THREADS='1')
+    subprocess.run([sys.executable, str(REPO_ROOT / 'tools' / 'gen_cls.py'), str(CONFIG)], cwd=tmp_path,
+                   check=True, capture_output=True, timeout=600, env=env)
     env.pop('OMG_SEG_VERBOSE', None)
     proc = subprocess.run(
         [sys.executable, str(REPO_ROOT / 'tools' / 'train.py'), str(CONFIG), '--work-dir', 'work',

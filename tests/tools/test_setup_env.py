@@ -33,7 +33,8 @@ def test_patch_switches_every_cxx_flag_to_cxx20(tmp_path):
     setup.write_text("extra = {'cxx': ['-std=c++14']}\nif x:\n    extra['cxx'] = ['-std=c++17', '-O3']\n")
     proc = call_step('patch_mmcv_cxx_standard', str(tmp_path))
     assert proc.returncode == 0, proc.stderr
-    assert setup.read_text() == "extra = {'cxx': ['-std=c++20']}\nif x:\n    extra['cxx'] = ['-std=c++20', '-O3']\n"
+    assert setup.read_text() == ("extra = {'cxx': ['-std=c++20']}\n"
+                                 "if x:\n    extra['cxx'] = ['-std=c++20', '-O3']\n")
 
 
 def test_patch_fails_by_name_when_setup_py_has_no_standard_flag(tmp_path):
