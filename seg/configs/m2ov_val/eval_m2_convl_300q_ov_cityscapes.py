@@ -1,6 +1,7 @@
-# Cityscapes panoptic evaluation (EVAL.md §2/§3.3) with the correct split 8 things + 11 stuff (the
-# reference config swaps them, GAPS §3.1; to reproduce the official number set
-# `__parity_swapped_things_stuff = True` below). Bank convnext_large_d_320_CityscapesPanopticDataset.
+# Cityscapes panoptic evaluation (EVAL.md §2/§3.3) with the correct split 8 things + 11 stuff. The
+# reference config swaps them (11 things, GAPS §3.1): its fusion treats road, sidewalk, building as things.
+# To reproduce the official number: --cfg-options model.panoptic_fusion_head.num_things_classes=11
+# (docs/REFERENCE_SWITCHES.md). Bank convnext_large_d_320_CityscapesPanopticDataset.
 # Metric: CityscapesPanopticMetric (PQ / SQ / RQ; prediction PNGs + JSON in a temporary folder).
 _base_ = [
     './models/m2_convl_300q.py',
@@ -8,13 +9,11 @@ _base_ = [
     '../_base_/default_runtime.py',
 ]
 
-__parity_swapped_things_stuff = False
-__num_things = 11 if __parity_swapped_things_stuff else 8
-
 model = dict(
+    panoptic_fusion_head=dict(num_things_classes=8),  # reference: 11 (the swap)
     panoptic_head=dict(
-        num_things_classes=__num_things,
-        num_stuff_classes=19 - __num_things,
+        num_things_classes=8,
+        num_stuff_classes=11,
         classifier=dict(bank_name='convnext_large_d_320_CityscapesPanopticDataset'),
         loss_cls=dict(class_weight=[1.0] * 19 + [0.1])),
     test_cfg=dict(panoptic_on=True, instance_on=False))

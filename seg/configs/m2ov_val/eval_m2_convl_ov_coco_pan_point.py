@@ -19,7 +19,7 @@ model = dict(
         enable_box_query=True,
         prompt_encoder=dict(type='PromptQueryGenerator', point_as_box=True, pseudo_box_size=6.0,
                             canvas='img_shape'),
-        prompt_sampler=dict(type='PromptSampler', eval_prompt_type='point'),
+        prompt_sampler=dict(type='PromptSampler', eval_prompt_type='point', eval_click='exact'),  # ref: reference
         classifier=dict(bank_name='convnext_large_d_320_CocoPanopticOVDataset'),  # loaded, not used
         loss_cls=dict(class_weight=[1.0] * 133 + [0.1])),
     test_cfg=dict(panoptic_on=False, semantic_on=False, instance_on=False))

@@ -40,9 +40,7 @@ class OMGSeg(Mask2Former):
         BaseDetector.__init__(self, data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
         self.panoptic_head = MODELS.build(self._head_config(panoptic_head, train_cfg, test_cfg))
-        fusion_cfg = ConfigDict(panoptic_fusion_head)
-        fusion_cfg.setdefault('num_things_classes', self.panoptic_head.num_things_classes)
-        fusion_cfg.setdefault('num_stuff_classes', self.panoptic_head.num_stuff_classes)
+        fusion_cfg = self._fusion_config(panoptic_fusion_head)
         fusion_cfg.update(test_cfg=test_cfg)
         self.panoptic_fusion_head = MODELS.build(fusion_cfg)
         self.num_things_classes = self.panoptic_head.num_things_classes
@@ -56,6 +54,18 @@ class OMGSeg(Mask2Former):
         self.seen_classes: Tensor | None = None
         if seen_classes is not None:
             self.set_seen_classes(seen_classes)
+
+    def _fusion_config(self, fusion_cfg: ConfigType) -> ConfigDict:
+        """Fusion-head config; its thing/stuff split defaults to the head's. Setting only
+        ``num_things_classes`` moves the boundary (the reference's Cityscapes 11/8 swap, GAPS.md §3.1)."""
+        fusion_cfg = ConfigDict(fusion_cfg)
+        num_classes = self.panoptic_head.num_classes
+        fusion_cfg.setdefault('num_things_classes', self.panoptic_head.num_things_classes)
+        fusion_cfg.setdefault('num_stuff_classes', num_classes - fusion_cfg.num_things_classes)
+        if fusion_cfg.num_things_classes + fusion_cfg.num_stuff_classes != num_classes:
+            raise ValueError(f'panoptic_fusion_head: {fusion_cfg.num_things_classes} things + '
+                             f'{fusion_cfg.num_stuff_classes} stuff != the head\'s {num_classes} classes')
+        return fusion_cfg
 
     def _head_config(self, head_cfg: ConfigType, train_cfg: OptConfigType,
                      test_cfg: OptConfigType) -> ConfigDict:

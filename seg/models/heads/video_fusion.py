@@ -16,6 +16,7 @@ from torch import Tensor
 from .omg_fusion_head import OMGFusionHead
 
 SEMANTIC_CHUNK = 32  # queries upsampled at a time for semantic inference
+TRACK_ID_RULES = ('query', 'frame_count')
 
 
 class VideoInstanceSelection(NamedTuple):
@@ -66,14 +67,20 @@ def frame_panoptic(fusion_head: OMGFusionHead, cls_logits: Tensor, mask_logits: 
                    rescale: bool) -> PixelData:
     """Panoptic map (1, H, W) of one frame; a thing's id is ``label + (query + 1) * INSTANCE_OFFSET``.
 
-    Only queries that pass the fusion head's class filter (not background, score > object_mask_thr) are
-    upsampled; the fusion itself is :meth:`OMGFusionHead.panoptic_postprocess`.
+    ``test_cfg.panoptic_track_ids``: ``'query'`` (default, the same id in every frame) or ``'frame_count'``
+    (the reference: surviving things counted 1, 2, ... per frame, so ids can change between frames,
+    GAPS.md §3.4). Only queries that pass the fusion head's class filter (not background, score >
+    object_mask_thr) are upsampled; the fusion itself is :meth:`OMGFusionHead.panoptic_postprocess`.
     """
+    track_rule = fusion_head.test_cfg.get('panoptic_track_ids', 'query')
+    if track_rule not in TRACK_ID_RULES:
+        raise ValueError(f'test_cfg.panoptic_track_ids must be one of {TRACK_ID_RULES}, got {track_rule!r}')
     scores, labels = F.softmax(cls_logits.float(), dim=-1).max(-1)
     keep = labels.ne(fusion_head.num_classes) & (scores > fusion_head.test_cfg.get('object_mask_thr', 0.8))
     kept = keep.nonzero().squeeze(1)
     masks = upsample_frame_masks(mask_logits[kept], meta, rescale)
-    return fusion_head.panoptic_postprocess(cls_logits[kept], masks, track_ids=kept + 1)
+    track_ids = kept + 1 if track_rule == 'query' else None
+    return fusion_head.panoptic_postprocess(cls_logits[kept], masks, track_ids=track_ids)
 
 
 def frame_semantic(cls_logits: Tensor, mask_logits: Tensor, meta: dict, rescale: bool,

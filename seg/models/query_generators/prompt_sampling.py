@@ -1,9 +1,12 @@
 """Prompts drawn from ground-truth masks: random clicks / boxes for training, centre clicks for evaluation."""
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 import torch
+import torch.nn.functional as F
 from mmdet.registry import TASK_UTILS
 from mmengine.structures import InstanceData
 from torch import Tensor
@@ -52,6 +55,46 @@ def deepest_mask_points(masks: Tensor) -> Tensor:
     return torch.tensor(points, dtype=torch.float32, device=masks.device).reshape(-1, 2)
 
 
+def approximate_distance_transform(image: Tensor, kernel_size: int = 3, h: float = 0.35) -> Tensor:
+    """Kornia's ``distance_transform`` (the reference's click location), re-implemented: distance (B, C, H, W)
+    of every pixel to the nearest non-zero pixel of ``image``, grown ``kernel_size // 2`` pixels per step by
+    a soft minimum (temperature ``h``) over the neighbourhood, replicate border."""
+    n_iters = math.ceil(max(image.shape[2], image.shape[3]) / math.floor(kernel_size / 2))
+    offsets = torch.arange(kernel_size, dtype=image.dtype, device=image.device) - kernel_size // 2
+    kernel = torch.exp(torch.hypot(offsets[:, None], offsets[None, :]) / -h)
+    weight = kernel.expand(image.shape[1], 1, kernel_size, kernel_size)
+    pad = kernel_size // 2
+    out = torch.zeros_like(image)
+    boundary = image.clone()
+    for i in range(n_iters):
+        padded = F.pad(boundary, (pad, pad, pad, pad), mode='replicate')
+        cdt = -h * torch.log(F.conv2d(padded, weight, groups=image.shape[1]))
+        cdt = torch.nan_to_num(cdt, posinf=0.0)
+        grown = cdt > 0
+        if not grown.any():
+            break
+        out += (i * pad + cdt) * grown
+        boundary = torch.where(grown, torch.ones_like(boundary), boundary)
+    return out
+
+
+def reference_mask_points(masks: Tensor) -> Tensor:
+    """The reference's evaluation click per mask (N, H, W): arg-max of the approximate distance transform
+    (:func:`approximate_distance_transform`) to the background and the border, at integer pixel
+    coordinates (x = column, y = row), not pixel centres."""
+    points = []
+    width = masks.shape[-1]
+    for mask in masks.bool():
+        background = ~F.pad(mask[None, None], (1, 1, 1, 1), value=False)
+        distance = approximate_distance_transform(background.float())[:, :, 1:-1, 1:-1]
+        row, col = divmod(int(distance.argmax()), width)
+        points.append((float(col), float(row)))
+    return torch.tensor(points, dtype=torch.float32, device=masks.device).reshape(-1, 2)
+
+
+CLICK_RULES = {'exact': deepest_mask_points, 'reference': reference_mask_points}
+
+
 def _point_boxes(points: Tensor) -> Tensor:
     """Points (N, 2) as zero-size boxes (N, 4)."""
     return torch.cat([points, points], dim=-1)
@@ -68,10 +111,16 @@ class PromptSampler:
     first 20 instances in annotation order and only clicks, see GAPS.md 3.7-3.8.)
 
     Evaluation (:meth:`evaluation_prompts`): one prompt per GT instance, in GT order: the mask's
-    distance-transform centre (``'point'``) or its tight box (``'box'``).
+    distance-transform centre (``'point'``) or its tight box (``'box'``). ``eval_click``: ``'exact'``
+    (exact Euclidean distance transform, pixel centre) or ``'reference'`` (kornia's approximate transform,
+    integer pixel, as the published interactive numbers were measured).
     """
 
-    def __init__(self, *, num_prompts: int = 20, box_prob: float = 0.5, eval_prompt_type: str = 'point'):
+    def __init__(self, *, num_prompts: int = 20, box_prob: float = 0.5, eval_prompt_type: str = 'point',
+                 eval_click: str = 'exact'):
+        if eval_click not in CLICK_RULES:
+            raise ValueError(f'eval_click must be one of {sorted(CLICK_RULES)}, got {eval_click!r}')
+        self.eval_click = eval_click
         if num_prompts < 1:
             raise ValueError(f'num_prompts must be >= 1, got {num_prompts}')
         if not 0.0 <= box_prob <= 1.0:
@@ -103,7 +152,7 @@ class PromptSampler:
         """One prompt per mask (N, H, W) in GT order: centre click or tight box."""
         prompt_type = prompt_type or self.eval_prompt_type
         if prompt_type == 'point':
-            bboxes, kind = _point_boxes(deepest_mask_points(masks)), PROMPT_POINT
+            bboxes, kind = _point_boxes(CLICK_RULES[self.eval_click](masks)), PROMPT_POINT
         elif prompt_type == 'box':
             bboxes, kind = mask_boxes(masks), PROMPT_BOX
         else:

@@ -1,4 +1,6 @@
 """Prompts drawn from GT masks: boxes, centre clicks, random training prompts."""
+import math
+
 import pytest
 import torch
 
@@ -85,3 +87,27 @@ def test_evaluation_prompts_one_per_instance_in_gt_order():
     assert clicks.bboxes[0].tolist() == [5.5, 4.5, 5.5, 4.5]
     with pytest.raises(ValueError, match='prompt_type'):
         sampler.evaluation_prompts(_masks(), 'scribble')
+
+
+def test_approximate_distance_transform_is_exact_next_to_the_boundary():
+    from seg.models.query_generators.prompt_sampling import approximate_distance_transform
+    image = torch.zeros(1, 1, 7, 7)
+    image[0, 0, 3, 3] = 1.0
+    distance = approximate_distance_transform(image)[0, 0]
+    assert distance[3, 3] == 0
+    assert distance[3, 4] == pytest.approx(1.0, abs=1e-5)
+    assert distance[4, 4] == pytest.approx(2 ** 0.5, abs=1e-4)
+    # one ring further: 1 + soft minimum over three neighbours (-0.35 log(e^(-1/.35) + 2 e^(-sqrt2/.35)))
+    ring = 1 - 0.35 * math.log(math.exp(-1 / 0.35) + 2 * math.exp(-2 ** 0.5 / 0.35))
+    assert distance[3, 1] == pytest.approx(float(ring), abs=1e-4) and distance[3, 1] < 2  # approximate
+
+
+def test_reference_click_is_an_integer_pixel_and_the_switch_selects_it():
+    from seg.models.query_generators.prompt_sampling import reference_mask_points
+    masks = _masks()[:1]
+    assert reference_mask_points(masks).tolist() == [[5.0, 4.0]]  # (x, y) of the centre pixel, no + 0.5
+    exact = PromptSampler(eval_click='exact').evaluation_prompts(masks)
+    reference = PromptSampler(eval_click='reference').evaluation_prompts(masks)
+    assert exact.bboxes.tolist() == [[5.5, 4.5, 5.5, 4.5]] and reference.bboxes.tolist() == [[5., 4., 5., 4.]]
+    with pytest.raises(ValueError, match='eval_click'):
+        PromptSampler(eval_click='kornia')

@@ -1,4 +1,5 @@
 """Per-frame video post-processing: query-index track ids, per-video instance selection, chunked semantics."""
+import pytest
 import torch
 import torch.nn.functional as F
 from mmdet.evaluation.functional import INSTANCE_OFFSET
@@ -74,3 +75,19 @@ def test_chunked_semantic_inference_equals_the_image_fusion(video_model):
     full = video_model.panoptic_fusion_head.semantic_postprocess(
         cls, upsample_frame_masks(masks, META, rescale=True)).sem_seg
     assert chunked.shape == (1, 24, 32) and torch.equal(chunked, full)
+
+
+def test_reference_track_ids_count_survivors_per_frame(video_model):
+    """test_cfg.panoptic_track_ids='frame_count' (reference): the same query gets id 2 then id 1 when the
+    other thing vanishes."""
+    fusion = video_model.panoptic_fusion_head
+    cls = class_logits([1, 12, 3, 9])
+    frames = [box_logits([(0, 2, 0, 2), None, (2, 3, 2, 4), (0, 1, 2, 4)]),
+              box_logits([None, None, (2, 3, 2, 4), (0, 1, 2, 4)])]
+    with fusion.test_cfg_overrides(panoptic_track_ids='frame_count'):
+        maps = [frame_panoptic(fusion, cls, masks, META, rescale=False).sem_seg[0] for masks in frames]
+    assert 3 + 2 * INSTANCE_OFFSET in maps[0].unique().tolist()
+    assert 3 + 1 * INSTANCE_OFFSET in maps[1].unique().tolist()
+    with fusion.test_cfg_overrides(panoptic_track_ids='per_frame'):
+        with pytest.raises(ValueError, match='panoptic_track_ids'):
+            frame_panoptic(fusion, cls, frames[0], META, rescale=False)
