@@ -79,7 +79,7 @@ def test_tsv_has_the_prompt_tensors():
 
 @pytest.mark.parametrize('config', EVAL_CONFIGS, ids=lambda p: p.stem)
 def test_every_eval_config_loads_the_published_checkpoint(config, published):
-    """Through tools/test.py's loader, strict, without flags: prompt-free configs name the 4 unused tensors."""
+    """Through tools/test.py's loader, strict, no flag: prompt-free configs name the 4 unused tensors."""
     test_tool = _load_tool('test_tool', REPO_ROOT / 'tools' / 'test.py')
     model = build_meta(config)
     lines = []
@@ -119,7 +119,7 @@ def test_prompts_on_without_prompt_tensors_explains_and_has_a_way_out(published)
     config = REPO_ROOT / 'seg' / 'configs' / 'm2ov_val' / 'eval_m2_convl_300q_ov_coco.py'
     model = build_meta(config, **{'model.panoptic_head.enable_box_query': True})
     without = {k: v for k, v in published[1].items() if k not in PROMPT_KEYS}
-    with pytest.raises(CheckpointMismatchError, match=r'4 missing key.*trained without prompts.*strict=False'):
+    with pytest.raises(CheckpointMismatchError, match=r'4 missing key.*trained without prompts.*strict=Fals'):
         load_quietly(model, without)
     report, _ = load_quietly(model, without, strict=False)
     assert sorted(report.missing) == sorted(PROMPT_KEYS)
