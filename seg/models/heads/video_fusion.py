@@ -1,7 +1,8 @@
 """Per-frame post-processing of video-level query predictions (VIS, VPS, VSS), one frame at a time.
 
 Mask logits arrive per frame at 1/4 input resolution; only the queries a task needs are upsampled to the
-output size, so device memory does not grow with the video length (GAPS.md §1.8).
+output size, a chunk at a time (:class:`QueryMasks`), so device memory grows neither with the video length
+(GAPS.md §1.8) nor with queries x pixels.
 """
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from mmdet.structures.mask import mask2bbox
 from mmengine.structures import InstanceData, PixelData
 from torch import Tensor
 
+from .bounded_fusion import SEMANTIC_GROUP, semantic_fusion
 from .omg_fusion_head import OMGFusionHead
+from .query_masks import QueryMasks
 
-SEMANTIC_CHUNK = 32  # queries upsampled at a time for semantic inference
 TRACK_ID_RULES = ('query', 'frame_count')
 
 
@@ -30,12 +32,13 @@ class VideoInstanceSelection(NamedTuple):
 def upsample_frame_masks(mask_logits: Tensor, meta: dict, rescale: bool) -> Tensor:
     """Mask logits (Q, h, w) -> (Q, H, W) at ``batch_input_shape``, cropped to ``img_shape`` and, if
     ``rescale``, resized to ``ori_shape``."""
-    if mask_logits.shape[0] == 0:
-        size = meta['ori_shape'][:2] if rescale else meta['img_shape'][:2]
-        return mask_logits.new_zeros((0, *size), dtype=torch.float32)
-    padded = F.interpolate(mask_logits[None].float(), size=tuple(meta['batch_input_shape']), mode='bilinear',
-                           align_corners=False)[0]
-    return OMGFusionHead._to_output_size(padded, meta, rescale)
+    return frame_masks(mask_logits, meta, rescale).full()
+
+
+def frame_masks(mask_logits: Tensor, meta: dict, rescale: bool) -> QueryMasks:
+    """Mask logits (Q, h, w) of a frame (in float32) with the chain to its output size."""
+    return QueryMasks(mask_logits.float(), padded_size=tuple(meta['batch_input_shape']),
+                      crop_size=meta['img_shape'][:2], out_size=meta['ori_shape'][:2] if rescale else None)
 
 
 def select_video_instances(cls_logits: Tensor, num_things: int, max_per_video: int) -> VideoInstanceSelection:
@@ -69,27 +72,20 @@ def frame_panoptic(fusion_head: OMGFusionHead, cls_logits: Tensor, mask_logits: 
 
     ``test_cfg.panoptic_track_ids``: ``'query'`` (default, the same id in every frame) or ``'frame_count'``
     (the reference: surviving things counted 1, 2, ... per frame, so ids can change between frames,
-    GAPS.md §3.4). Only queries that pass the fusion head's class filter (not background, score >
-    object_mask_thr) are upsampled; the fusion itself is :meth:`OMGFusionHead.panoptic_postprocess`.
+    GAPS.md §3.4). The fusion is :meth:`OMGFusionHead.panoptic_postprocess`; in its bounded mode only
+    queries that pass its class filter (not background, score > object_mask_thr) are upsampled, a chunk
+    at a time.
     """
     track_rule = fusion_head.test_cfg.get('panoptic_track_ids', 'query')
     if track_rule not in TRACK_ID_RULES:
         raise ValueError(f'test_cfg.panoptic_track_ids must be one of {TRACK_ID_RULES}, got {track_rule!r}')
-    scores, labels = F.softmax(cls_logits.float(), dim=-1).max(-1)
-    keep = labels.ne(fusion_head.num_classes) & (scores > fusion_head.test_cfg.get('object_mask_thr', 0.8))
-    kept = keep.nonzero().squeeze(1)
-    masks = upsample_frame_masks(mask_logits[kept], meta, rescale)
-    track_ids = kept + 1 if track_rule == 'query' else None
-    return fusion_head.panoptic_postprocess(cls_logits[kept], masks, track_ids=track_ids)
+    track_ids = torch.arange(1, cls_logits.shape[0] + 1, device=cls_logits.device)
+    return fusion_head.panoptic_postprocess(cls_logits, frame_masks(mask_logits, meta, rescale),
+                                            track_ids=track_ids if track_rule == 'query' else None)
 
 
 def frame_semantic(cls_logits: Tensor, mask_logits: Tensor, meta: dict, rescale: bool,
-                   chunk: int = SEMANTIC_CHUNK) -> PixelData:
-    """Semantic map (1, H, W) = argmax_c sum_q softmax(cls)[q, c] * sigmoid(mask_q), queries in chunks."""
-    class_probs = F.softmax(cls_logits.float(), dim=-1)[:, :-1]
-    seg_logits = None
-    for start in range(0, class_probs.shape[0], chunk):
-        masks = upsample_frame_masks(mask_logits[start:start + chunk], meta, rescale).sigmoid()
-        part = torch.einsum('qc,qhw->chw', class_probs[start:start + chunk], masks)
-        seg_logits = part if seg_logits is None else seg_logits + part
-    return PixelData(sem_seg=seg_logits.argmax(0, keepdim=True))
+                   chunk: int = SEMANTIC_GROUP) -> PixelData:
+    """Semantic map (1, H, W) = argmax_c sum_q softmax(cls)[q, c] * sigmoid(mask_q), ``chunk`` queries
+    per einsum (``semantic_fusion``: the image fusion's result for ``chunk = SEMANTIC_GROUP``)."""
+    return PixelData(sem_seg=semantic_fusion(cls_logits, frame_masks(mask_logits, meta, rescale), chunk))
