@@ -7,6 +7,7 @@ from .concat_ov import ConcatOVDataset
 from .panoptic_json import (
     ADEPanopticOVDataset,
     CityscapesPanopticDataset,
+    CocoPanopticEvalDataset,
     CocoPanopticOVDataset,
     CocoPanopticSAMDataset,
     PanopticJSONDataset,
@@ -16,7 +17,7 @@ from .youtube_vis import YouTubeVISDatasetV2
 
 __all__ = [
     'ADEPanopticOVDataset', 'AnnotationError', 'CityscapesPanopticDataset', 'ClassNames', 'CocoOVDataset',
-    'CocoPanopticOVDataset', 'CocoPanopticSAMDataset', 'ConcatOVDataset', 'DAVISDataset',
-    'PanopticJSONDataset', 'VIPSegDataset', 'VideoFolderDataset', 'YouTubeVISDatasetV2', 'load_class_names',
-    'samplers', 'transforms'
+    'CocoPanopticEvalDataset', 'CocoPanopticOVDataset', 'CocoPanopticSAMDataset', 'ConcatOVDataset',
+    'DAVISDataset', 'PanopticJSONDataset', 'VIPSegDataset', 'VideoFolderDataset', 'YouTubeVISDatasetV2',
+    'load_class_names', 'samplers', 'transforms'
 ]

@@ -93,6 +93,57 @@ def check_panoptic_json(content: dict, path: str) -> None:
             check_bbox(segment['bbox'], path, seg_where)
 
 
+def check_masks(annotations: Sequence[dict], images: dict, path: str) -> None:
+    """Every ``segmentation`` is a valid mask of its image (polygons or RLE whose counts sum to H x W).
+
+    Checked once, before decoding: pycocotools decodes malformed RLE into garbage areas or loops.
+    ``images`` maps image id -> image record (``height``, ``width``, optionally ``video_id``/``frame_id``).
+    """
+    from seg.evaluation.functional.rle_checks import find_invalid
+    anns = [ann for ann in annotations if ann.get('segmentation') not in (None, [])]
+    sizes = [(images[ann['image_id']]['height'], images[ann['image_id']]['width']) for ann in anns]
+    invalid = find_invalid([ann['segmentation'] for ann in anns], sizes)
+    if invalid:
+        ann = anns[invalid[0]]
+        image = images[ann['image_id']]
+        frame = (f', frame {image["frame_id"]} of video {image["video_id"]!r}'
+                 if 'frame_id' in image and 'video_id' in image else '')
+        index = next(i for i, record in enumerate(annotations) if record is ann)
+        raise AnnotationError(f'{path}: {describe("annotations", index, ann)} (image_id={ann["image_id"]!r}'
+                              f'{frame}): {invalid[1]}')
+
+
+def check_mapped_categories(content: dict, classes: Sequence[str], path: str, dataset: str) -> None:
+    """Annotated JSON categories must be classes of the dataset: mmdet would drop their annotations."""
+    known = set(classes)
+    unmapped = {c['id']: c['name'] for c in content['categories'] if c['name'] not in known}
+    dropped = {}
+    for ann in content.get('annotations', []):
+        if ann['category_id'] in unmapped:
+            name = unmapped[ann['category_id']]
+            dropped[name] = dropped.get(name, 0) + 1
+    if dropped:
+        listed = ', '.join(f'{name!r} ({count} annotations)' for name, count in dropped.items())
+        raise AnnotationError(f'{path}: categories {listed} are not classes of {dataset}; their annotations '
+                              'would be dropped (rename them or remove the annotations)')
+
+
+def check_panoptic_png(png_ids: Iterable[int], segment_ids: Iterable[int], png: str, image_id: object,
+                       *, void_ids: Iterable[int] = (0,)) -> None:
+    """The segment ids drawn in a panoptic PNG are exactly those its ``segments_info`` describes.
+
+    An undescribed id would silently become void, a described id without pixels an empty mask.
+    """
+    png_ids, described = set(int(i) for i in png_ids) - set(void_ids), set(segment_ids)
+    extra, empty = sorted(png_ids - described), sorted(described - png_ids)
+    if extra:
+        raise AnnotationError(f'{png}: segment ids {extra} of image id={image_id!r} are in the PNG but not '
+                              'in segments_info (their pixels would become void)')
+    if empty:
+        raise AnnotationError(f'{png}: segments_info ids {empty} of image id={image_id!r} have no pixels in '
+                              'the PNG (they would be empty masks)')
+
+
 def check_coco_video_json(content: dict, path: str, *, with_annotations: bool = True) -> None:
     """COCO-video JSON (YouTube-VIS style): videos, frames, per-frame track annotations."""
     videos = require_list(content, 'videos', path)
@@ -121,3 +172,4 @@ def check_coco_video_json(content: dict, path: str, *, with_annotations: bool = 
         if ann['category_id'] not in category_ids:
             raise AnnotationError(f'{path}: {where} has unknown category_id {ann["category_id"]!r}')
         check_bbox(ann['bbox'], path, where)
+    check_masks(annotations, {image['id']: image for image in images}, path)

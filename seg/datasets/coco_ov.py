@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from mmdet.datasets import CocoDataset
 from mmdet.registry import DATASETS
 
-from .annotation_checks import AnnotationError, load_json, require_keys, require_list
+from .annotation_checks import AnnotationError, check_masks, describe, load_json, require_keys, require_list
 from .class_names import load_class_names
 
 
@@ -35,6 +35,14 @@ class CocoOVDataset(CocoDataset):
         missing = sorted(set(self.COCO_NAMES) - {c['name'] for c in categories})
         if missing:
             raise AnnotationError(f'{self.ann_file}: categories {missing} of COCO are missing')
+        images = {image['id']: image for image in require_list(content, 'images', self.ann_file)}
+        annotations = require_list(content, 'annotations', self.ann_file)
+        require_keys(annotations, ('image_id',), self.ann_file, 'annotations')
+        for index, ann in enumerate(annotations):
+            if ann['image_id'] not in images:
+                raise AnnotationError(f'{self.ann_file}: {describe("annotations", index, ann)} refers to '
+                                      f'unknown image_id {ann["image_id"]!r}')
+        check_masks(annotations, images, self.ann_file)
         del content
         with self._original_coco_names():
             return super().load_data_list()

@@ -8,11 +8,14 @@ from __future__ import annotations
 import os.path as osp
 import warnings
 
+import numpy as np
 from mmdet.datasets import CocoPanopticDataset
 from mmdet.registry import DATASETS
+from PIL import Image
 
-from .annotation_checks import AnnotationError, check_panoptic_json, describe, load_json
+from .annotation_checks import AnnotationError, check_panoptic_json, check_panoptic_png, describe, load_json
 from .class_names import load_class_names, split_synonyms
+from .panoptic_codecs import rgb_to_segment_ids
 
 
 @DATASETS.register_module()
@@ -89,10 +92,11 @@ class PanopticJSONDataset(CocoPanopticDataset):
             img_id=image['id'], height=image['height'], width=image['width'],
             seg_map_path=(osp.join(self.data_prefix['seg'], self.seg_map_name(image, ann))
                           if self.data_prefix.get('seg') else None))
-        instances, segments_info = [], []
+        instances, segments_info, skipped = [], [], []
         for segment in ann['segments_info']:
             x1, y1, w, h = segment['bbox']
             if segment['area'] <= 0 or w < 1 or h < 1:
+                skipped.append(segment['id'])  # void on purpose (mmdet's rule), not a contradiction
                 continue
             label = self.cat2label[segment['category_id']]
             is_instance = self.segment_is_instance(segment) and not segment.get('iscrowd', False)
@@ -101,6 +105,7 @@ class PanopticJSONDataset(CocoPanopticDataset):
             segments_info.append(dict(id=segment['id'], category=label, is_thing=is_instance))
         data_info['instances'] = instances
         data_info['segments_info'] = segments_info
+        data_info['void_segment_ids'] = skipped
         return data_info
 
 
@@ -141,3 +146,32 @@ class CityscapesPanopticDataset(PanopticJSONDataset):
             raise AnnotationError(f'{self.ann_file}: image id={image["id"]!r} file_name {name!r} does not '
                                   'end with _leftImg8bit.png')
         return name[:-len('_leftImg8bit.png')] + '_panoptic.png'
+
+
+@DATASETS.register_module()
+class CocoPanopticEvalDataset(CocoPanopticDataset):
+    """mmdet's ``CocoPanopticDataset`` (its class names, as the panoptic metric expects), validated first.
+
+    The JSON records are checked as for training, and (``check_pngs``) every GT PNG must draw exactly the
+    segments of its ``segments_info``: mmdet's PQ would skip undescribed ids and count empty segments.
+    """
+
+    def __init__(self, *args, check_pngs: bool = True, **kwargs):
+        self.check_pngs = check_pngs
+        super().__init__(*args, **kwargs)
+
+    def load_data_list(self) -> list[dict]:
+        """Validate the JSON and its PNGs, then parse with mmdet's loader."""
+        content = load_json(self.ann_file)
+        check_panoptic_json(content, self.ann_file)
+        if self.check_pngs and self.data_prefix.get('seg'):
+            for ann in content['annotations']:
+                png = osp.join(self.data_prefix['seg'], ann['file_name'])
+                if not osp.isfile(png):
+                    raise AnnotationError(f'{self.ann_file}: PNG {png} of image id={ann["image_id"]!r} '
+                                          'not found')
+                ids = rgb_to_segment_ids(np.asarray(Image.open(png).convert('RGB')))
+                described = [s['id'] for s in ann['segments_info']]
+                check_panoptic_png(np.unique(ids), described, png, ann['image_id'])
+        del content
+        return super().load_data_list()

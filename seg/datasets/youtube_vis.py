@@ -4,7 +4,7 @@ from __future__ import annotations
 from mmdet.datasets import BaseVideoDataset
 from mmdet.registry import DATASETS
 
-from .annotation_checks import AnnotationError, check_coco_video_json, load_json
+from .annotation_checks import AnnotationError, check_coco_video_json, check_mapped_categories, load_json
 from .class_names import load_class_names
 
 VERSIONS = ('2019', '2021')
@@ -40,5 +40,7 @@ class YouTubeVISDatasetV2(BaseVideoDataset):
         if missing:
             raise AnnotationError(f'{self.ann_file}: categories {missing} of YouTube-VIS '
                                   f'{self.dataset_version} are missing (is it the other year?)')
+        check_mapped_categories(content, self.metainfo['classes'], self.ann_file,
+                                f'YouTube-VIS {self.dataset_version}')
         del content
         return super().load_data_list()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 
+import cases_data
 import cases_eval
 import pytest
 from fault_case import REPO_ROOT
 
-CASES = [*cases_eval.CASES]
+CASES = [*cases_eval.CASES, *cases_data.CASES]
 FAULTS_DOC = REPO_ROOT / 'docs' / 'FAULTS.md'
 
 

@@ -51,8 +51,31 @@ def convert(official: dict, with_annotations: bool, source: str = '<official jso
             out['images'].append(dict(file_name=file_name, height=video['height'], width=video['width'],
                                       id=len(out['images']) + 1, frame_id=frame_id, video_id=video['id']))
     if with_annotations:
-        out['annotations'] = convert_tracks(official.get('annotations', []), image_ids, source)
+        tracks = official.get('annotations', [])
+        check_tracks(tracks, {video['id']: video for video in official['videos']}, source)
+        out['annotations'] = convert_tracks(tracks, image_ids, source)
     return out
+
+
+def check_tracks(tracks: list, videos: dict, source: str) -> None:
+    """Each track has one segmentation / box / area per frame of its video, and every mask is valid."""
+    from seg.evaluation.functional.rle_checks import find_invalid
+    for index, track in enumerate(tracks):
+        where = f'{source}: annotations[{index}] (id={track.get("id")!r})'
+        video = videos.get(track.get('video_id'))
+        if video is None:
+            continue  # reported with every unknown id by convert_tracks
+        length = len(video['file_names'])
+        for key in ('segmentations', 'bboxes', 'areas'):
+            values = track.get(key)
+            if not isinstance(values, list) or len(values) != length:
+                got = f"{len(values)} entries" if isinstance(values, list) else type(values).__name__
+                raise ValueError(f'{where}: "{key}" has {got} for video {video["id"]!r} of {length} frames '
+                                 '(one per frame, null where absent)')
+        segms = track['segmentations']
+        invalid = find_invalid(segms, [(video['height'], video['width'])] * length, allow_none=True)
+        if invalid:
+            raise ValueError(f'{where}: frame {invalid[0]} of video {video["id"]!r}: {invalid[1]}')
 
 
 def convert_tracks(tracks: list[dict], image_ids: dict[tuple[int, int], int], source: str) -> list[dict]:
@@ -97,7 +120,10 @@ def main(argv=None) -> list[Path]:
         if not source.is_file():
             print(f'[vis_to_coco] {split}: {source} not found, skipped')
             continue
-        official = json.loads(source.read_text(encoding='utf-8'))
+        try:
+            official = json.loads(source.read_text(encoding='utf-8'))
+        except json.JSONDecodeError as err:
+            raise ValueError(f'{source}: not valid JSON ({err})') from err
         converted = convert(official, with_annotations=split == 'train', source=str(source))
         target = out_dir / f'youtube_vis_{args.version}_{split}.json'
         atomic_write_json(target, converted)
@@ -111,5 +137,14 @@ def main(argv=None) -> list[Path]:
     return written
 
 
+def cli() -> int:
+    """Exit status of :func:`main`: 0 written, 1 nothing found, 2 malformed input (one-line message)."""
+    try:
+        return 0 if main() else 1
+    except ValueError as err:
+        print(f'error: {err}', file=sys.stderr)
+        return 2
+
+
 if __name__ == '__main__':
-    sys.exit(0 if main() else 1)
+    sys.exit(cli())

@@ -13,6 +13,7 @@ from mmdet.structures.mask import BitmapMasks
 from mmengine.fileio import get
 from PIL import Image
 
+from ..annotation_checks import check_panoptic_png
 from ..panoptic_codecs import (
     NO_OBJ,
     decode_davis,
@@ -45,7 +46,11 @@ class LoadPanopticAnnotationsHB(LoadPanopticAnnotations):
             return
         png = mmcv.imfrombytes(read_annotation_bytes(results, self.backend_args), flag='color',
                                channel_order='rgb')
-        masks, sem_seg = paint_segments(rgb_to_segment_ids(png), results['segments_info'])
+        ids = rgb_to_segment_ids(png)
+        described = [s['id'] for s in results['segments_info']]
+        check_panoptic_png(np.unique(ids), described, results['seg_map_path'], results.get('img_id'),
+                           void_ids=[0, *results.get('void_segment_ids', ())])
+        masks, sem_seg = paint_segments(ids, results['segments_info'])
         if self.with_mask:
             h, w = results['ori_shape']
             if png.shape[:2] != (h, w):

@@ -36,7 +36,7 @@ coco_pan_sam_train = dict(  # interactive (prompt) training: every non-crowd seg
     ])
 
 coco_pan_test = dict(  # val2017 with mmdet's standard class names; GT stays at the original size
-    type='CocoPanopticDataset',
+    type='CocoPanopticEvalDataset',  # mmdet's dataset, GT JSON and PNGs validated
     data_root='data/coco/',
     ann_file='annotations/panoptic_val2017.json',
     data_prefix=dict(img='val2017/', seg='annotations/panoptic_val2017/'),

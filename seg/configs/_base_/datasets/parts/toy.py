@@ -38,7 +38,7 @@ toy_coco_pan_sam_train = dict(
         dict(type='PackDetInputs'),
     ])
 toy_coco_pan_test = dict(
-    type='CocoPanopticDataset',
+    type='CocoPanopticEvalDataset',
     data_root=toy_data_root + 'coco/',
     ann_file='annotations/panoptic_val2017.json',
     data_prefix=dict(img='val2017/', seg='annotations/panoptic_val2017/'),
