@@ -13,6 +13,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 CHUNK_ELEMENTS = 2 ** 24  # values of one chunk of queries at the output size (64 MiB in float32)
+MIN_RESAMPLE_CHUNK = 64  # queries per chunk in resample_through (see there)
 
 Size = tuple[int, int]
 
@@ -69,9 +70,9 @@ class QueryMasks:
             return logits.new_zeros((0, *self.size))
         if tuple(logits.shape[-2:]) != self.padded_size:
             logits = F.interpolate(logits[None], size=self.padded_size, mode='bilinear',
-                                   align_corners=False)[0]
+                                   align_corners=False)[0]  # upsampling: exact for any chunk
         logits = logits[:, :self.crop_size[0], :self.crop_size[1]]
-        if self.out_size is not None:
+        if self.out_size is not None:  # one plane per query (N = k, C = 1): exact for any chunk
             logits = F.interpolate(logits[:, None], size=self.out_size, mode='bilinear',
                                    align_corners=False)[:, 0]
         return logits
@@ -101,13 +102,20 @@ def query_sigmoid(logits: Tensor) -> Tensor:
 def resample_through(logits: Tensor, size: Size, via: Size | None = None,
                      chunk_elements: int = CHUNK_ELEMENTS) -> Tensor:
     """Mask logits (B, Q, h, w) resized bilinearly to ``via`` (when given and different) and then to
-    ``size``, a chunk of queries at a time: the values of resizing the whole (B, Q, via) tensor."""
+    ``size``, a chunk of queries at a time: the values of resizing the whole (B, Q, via) tensor.
+
+    Chunks hold at least ``MIN_RESAMPLE_CHUNK`` queries (or all): on the CPU, downsampling a (1, C, H, W)
+    tensor takes another code path for few channels than for many, which rounds differently.
+    """
     if via is None or tuple(via) == tuple(logits.shape[-2:]):
         return F.interpolate(logits, size=tuple(size), mode='bilinear', align_corners=False)
-    step = max(1, chunk_elements // max(via[0] * via[1], 1))
+    count = logits.shape[1]
+    step = max(MIN_RESAMPLE_CHUNK, chunk_elements // max(via[0] * via[1], 1))
+    starts = list(range(0, count, step))
+    if len(starts) > 1 and count - starts[-1] < MIN_RESAMPLE_CHUNK:
+        starts.pop()  # the short remainder joins the previous chunk
     parts = []
-    for start in range(0, logits.shape[1], step):
-        padded = F.interpolate(logits[:, start:start + step], size=tuple(via), mode='bilinear',
-                               align_corners=False)
+    for start, end in zip(starts, [*starts[1:], count]):
+        padded = F.interpolate(logits[:, start:end], size=tuple(via), mode='bilinear', align_corners=False)
         parts.append(F.interpolate(padded, size=tuple(size), mode='bilinear', align_corners=False))
     return torch.cat(parts, dim=1) if parts else logits.new_zeros((*logits.shape[:2], *size))

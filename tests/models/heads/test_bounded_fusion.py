@@ -122,8 +122,8 @@ def test_query_chunks_resample_exactly_like_the_whole_tensor():
 
 
 def test_resample_through_equals_two_whole_tensor_resizes():
-    _, low = _random_predictions(3)
-    padded = F.interpolate(low[None], size=(64, 96), mode='bilinear', align_corners=False)
-    expected = F.interpolate(padded, size=(5, 7), mode='bilinear', align_corners=False)
-    streamed = resample_through(low[None], (5, 7), via=(64, 96), chunk_elements=3 * 64 * 96)
+    low = torch.randn(1, 150, 16, 24, generator=torch.Generator().manual_seed(3)) * 4
+    padded = F.interpolate(low, size=(64, 96), mode='bilinear', align_corners=False)
+    expected = F.interpolate(padded, size=(5, 7), mode='bilinear', align_corners=False)  # downsampling
+    streamed = resample_through(low, (5, 7), via=(64, 96), chunk_elements=3 * 64 * 96)  # chunks 64 + 86
     assert torch.equal(streamed, expected)
