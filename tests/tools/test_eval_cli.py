@@ -49,7 +49,8 @@ def test_coco_panoptic_cli_matches_functional(tmp_path, capsys):
     assert not list((tmp_path / 'm').glob('.tmp_*'))   # atomic write leaves no temp file
 
 
-def test_coco_instance_cli(tmp_path, capsys):
+def _single_object_files(tmp_path):
+    """COCO instance GT and a perfect result for one 4x4 object in an 8x8 image."""
     mask = fx.box_mask(8, 8, 0, 4, 0, 4)
     gt = tmp_path / 'instances.json'
     gt.write_text(json.dumps({
@@ -59,10 +60,16 @@ def test_coco_instance_cli(tmp_path, capsys):
     res = tmp_path / 'results.json'
     result = {'image_id': 1, 'category_id': 1, 'segmentation': fx.rle(mask), 'score': 0.9}
     res.write_text(json.dumps([result]))
+    return gt, res
+
+
+def test_coco_instance_cli(tmp_path, capsys):
+    gt, res = _single_object_files(tmp_path)
     out = tmp_path / 'metrics.json'
     assert _run(capsys, 'coco_instance', '--gt', gt, '--pred', res, '--out', out)[0] == 0
     metrics = json.loads(out.read_text())
     assert metrics['AP'] == pytest.approx(100) and set(metrics) >= {'AP50', 'AP75', 'APs', 'APm', 'APl'}
+    mask = fx.box_mask(8, 8, 0, 4, 0, 4)
     res.write_text(json.dumps([{'image_id': 5, 'category_id': 1, 'segmentation': fx.rle(mask), 'score': 1}]))
     code, _, err = _run(capsys, 'coco_instance', '--gt', gt, '--pred', res)
     assert code == 2 and 'results.json: result [0] has unknown image_id 5' in err
@@ -126,15 +133,7 @@ def test_vps_cli_skips_a_thing_category_absent_from_gt_and_prediction(tmp_path, 
 
 def test_undefined_coco_statistics_are_null_not_minus_one(tmp_path, capsys):
     """A single small object: COCOeval reports -1 for the medium and large area ranges."""
-    mask = fx.box_mask(8, 8, 0, 4, 0, 4)
-    gt = tmp_path / 'instances.json'
-    gt.write_text(json.dumps({
-        'images': [{'id': 1, 'height': 8, 'width': 8}], 'categories': [{'id': 1, 'name': 'a'}],
-        'annotations': [{'id': 1, 'image_id': 1, 'category_id': 1, 'segmentation': fx.rle(mask),
-                         'area': 16, 'bbox': [0, 0, 4, 4], 'iscrowd': 0}]}))
-    res = tmp_path / 'results.json'
-    result = {'image_id': 1, 'category_id': 1, 'segmentation': fx.rle(mask), 'score': 0.9}
-    res.write_text(json.dumps([result]))
+    gt, res = _single_object_files(tmp_path)
     out = tmp_path / 'metrics.json'
     code, stdout, _ = _run(capsys, 'coco_instance', '--gt', gt, '--pred', res, '--out', out)
     assert code == 0
