@@ -1,4 +1,4 @@
-"""Evaluate a model: ``python tools/test.py CONFIG [--checkpoint CKPT] [--show-dir DIR] [--out FILE.pkl]``."""
+"""Evaluate a model: ``python tools/test.py CONFIG [CHECKPOINT | --checkpoint CKPT] [--show-dir DIR]``."""
 from __future__ import annotations
 
 import argparse
@@ -9,9 +9,11 @@ from mmengine.config import DictAction
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    """Command-line options (mmdet's test.py flags; the checkpoint is an optional flag)."""
+    """Command-line options: mmdet's test.py flags; the checkpoint positional (mmdet) or ``--checkpoint``."""
     parser = argparse.ArgumentParser(description='Test (and evaluate) an OMG-Seg model.')
     parser.add_argument('config', help='evaluation config file path')
+    parser.add_argument('checkpoint_path', nargs='?', metavar='CHECKPOINT',
+                        help="weights, as mmdet's `test.py CONFIG CHECKPOINT` (same as --checkpoint)")
     parser.add_argument('--checkpoint', help='weights: a train.py checkpoint or a published head-only one '
                         '(panoptic_head.* keys); every key must match unless --non-strict')
     parser.add_argument('--non-strict', action='store_true',
@@ -27,6 +29,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
+    if args.checkpoint_path is not None:
+        if args.checkpoint is not None and args.checkpoint != args.checkpoint_path:
+            parser.error(f'two checkpoints given: {args.checkpoint_path!r} and '
+                         f'--checkpoint {args.checkpoint!r}')
+        args.checkpoint = args.checkpoint_path
     if args.out is not None and not args.out.endswith(('.pkl', '.pickle')):
         parser.error(f'--out must end in .pkl or .pickle, got {args.out!r}')
     return args
