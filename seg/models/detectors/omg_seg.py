@@ -4,7 +4,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
-import torch.nn.functional as F
 from mmdet.models.detectors import Mask2Former
 from mmdet.models.detectors.base import BaseDetector
 from mmdet.registry import MODELS
@@ -15,6 +14,7 @@ from torch import Tensor
 
 from ..data_preprocessors import split_padded_batch
 from ..heads.outputs import HeadOutputs, HeadPrediction
+from ..heads.query_masks import resample_through
 from ..utils import ensemble_open_vocab_logits, mask_pool
 
 
@@ -93,11 +93,15 @@ class OMGSeg(Mask2Former):
                              f'({self.num_classes}).')
         self.seen_classes = seen
 
-    def open_vocab_logits(self, feats: Sequence[Tensor], prediction: HeadPrediction) -> Tensor:
-        """Class log-probabilities (B, Q, N+1) ensembling the head with mask-pooled CLIP features."""
+    def open_vocab_logits(self, feats: Sequence[Tensor], prediction: HeadPrediction,
+                          input_size: tuple[int, int] | None = None) -> Tensor:
+        """Class log-probabilities (B, Q, N+1) ensembling the head with mask-pooled CLIP features.
+
+        ``input_size``: the padded input size when the mask logits are at a lower resolution (they are
+        upsampled to it, a chunk of queries at a time, before pooling).
+        """
         clip_map = self.backbone.get_clip_feature(feats[-1])
-        masks = F.interpolate(prediction.mask_logits, size=clip_map.shape[-2:], mode='bilinear',
-                              align_corners=False)
+        masks = resample_through(prediction.mask_logits, clip_map.shape[-2:], via=input_size)
         clip_embeds = self.backbone.forward_feat(mask_pool(clip_map, masks))
         clip_logits = self.panoptic_head.classifier(clip_embeds)
         valid = (masks > 0).flatten(2).any(-1)
@@ -123,10 +127,11 @@ class OMGSeg(Mask2Former):
                        rescale: bool = True) -> SampleList:
         """Predictions for one padded batch, as it is."""
         feats = self.extract_feat(batch_inputs)
-        prediction = self.panoptic_head.predict(feats, batch_data_samples)
+        prediction = self.panoptic_head.predict(feats, batch_data_samples, upsample=False)  # 1/4 res
         cls_logits = prediction.cls_logits
         if self.seen_classes is not None:
-            cls_logits = self.open_vocab_logits(feats, prediction)
+            cls_logits = self.open_vocab_logits(feats, prediction,
+                                                batch_data_samples[0].metainfo['batch_input_shape'])
         results = self.panoptic_fusion_head.predict(
             cls_logits, prediction.mask_logits, batch_data_samples, rescale=rescale)
         return self.add_pred_to_datasample(batch_data_samples, results)

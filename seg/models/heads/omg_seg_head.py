@@ -271,11 +271,15 @@ class OMGSegHead(PromptQueryMixin, Mask2FormerHead):
         return loss_cls, loss_obj, loss_mask, loss_dice
 
     # ------------------------------------------------------------------ inference
-    def predict(self, x: tuple[Tensor], batch_data_samples: SampleList) -> HeadPrediction:
-        """Last prediction set, mask logits upsampled to the padded batch input size."""
+    def predict(self, x: tuple[Tensor], batch_data_samples: SampleList,
+                upsample: bool = True) -> HeadPrediction:
+        """Last prediction set, mask logits upsampled to the padded batch input size (or, with
+        ``upsample=False``, at 1/4 of it: the fusion head upsamples them a chunk of queries at a time)."""
         outputs = self(x, batch_data_samples)
         input_size = batch_data_samples[0].metainfo['batch_input_shape']
-        mask_logits = F.interpolate(outputs.mask_logits[-1], size=tuple(input_size), mode='bilinear',
-                                    align_corners=False)
+        mask_logits = outputs.mask_logits[-1]
+        if upsample:
+            mask_logits = F.interpolate(mask_logits, size=tuple(input_size), mode='bilinear',
+                                        align_corners=False)
         return HeadPrediction(outputs.cls_logits[-1], mask_logits, outputs.objectness[-1],
                               outputs.query_embeds)
