@@ -9,6 +9,7 @@ from mmdet.structures import DetDataSample
 from torch import Tensor
 
 from seg.models.heads.outputs import HeadPrediction
+from seg.models.heads.query_masks import QueryMasks
 
 from .feature_cache import cached_pixel_decoder
 from .pipeline import ImageLike
@@ -32,11 +33,11 @@ class ImageFeatures(NamedTuple):
 
 
 class ObjectPrediction(NamedTuple):
-    """Object-query predictions of the current image: class logits (Q, N+1), mask logits (Q, H, W) at the
-    original image size."""
+    """Object-query predictions of the current image: class logits (Q, N+1), mask logits at 1/4 input
+    resolution with their chain to the original image size (brought there a chunk of queries at a time)."""
 
     cls_logits: Tensor
-    mask_logits: Tensor
+    mask_logits: QueryMasks
 
 
 class ImagePredictor(PredictorBase):
@@ -95,26 +96,27 @@ class ImagePredictor(PredictorBase):
 
     # ------------------------------------------------------------------ decoder
     @torch.no_grad()
-    def _run_decoder(self, sample: DetDataSample) -> tuple[HeadPrediction, Tensor]:
+    def _run_decoder(self, sample: DetDataSample, upsample: bool = True) -> tuple[HeadPrediction, Tensor]:
         """Query decoder on the cached features (``sample`` may carry ``prompts``): the head's prediction
-        and the class logits (B=1, Q, N+1), open-vocabulary re-scored when the model does that."""
+        (mask logits at the padded input size, or at 1/4 of it without ``upsample``) and the class logits
+        (B=1, Q, N+1), open-vocabulary re-scored when the model does that."""
         features = self._require_image()
         head = self.model.panoptic_head
         with cached_pixel_decoder(head, features.pixel_decoder):
-            prediction = head.predict(features.backbone, [sample])
+            prediction = head.predict(features.backbone, [sample], upsample=upsample)
         cls_logits = prediction.cls_logits
         if self.model.seen_classes is not None:
-            cls_logits = self.model.open_vocab_logits(features.backbone, prediction)
+            cls_logits = self.model.open_vocab_logits(features.backbone, prediction,
+                                                      sample.metainfo['batch_input_shape'])
         return prediction, cls_logits
 
     def _object_prediction(self) -> ObjectPrediction:
         """Predictions of the learned object queries (cached until the image or vocabulary changes)."""
         if self._objects is None:
             sample = DetDataSample(metainfo=self._require_image().sample.metainfo)
-            prediction, cls_logits = self._run_decoder(sample)
-            mask_logits = self.model.panoptic_fusion_head._to_output_size(
-                prediction.mask_logits[0], sample.metainfo, rescale=True)
-            self._objects = ObjectPrediction(cls_logits[0], mask_logits)
+            prediction, cls_logits = self._run_decoder(sample, upsample=False)
+            masks = QueryMasks.from_meta(prediction.mask_logits[0], sample.metainfo, rescale=True)
+            self._objects = ObjectPrediction(cls_logits[0], masks)
         return self._objects
 
     # ------------------------------------------------------------------ tasks
@@ -135,7 +137,7 @@ class ImagePredictor(PredictorBase):
         fusion = self.model.panoptic_fusion_head
         limit = max_instances or (fusion.test_cfg or {}).get('max_per_image', 100)
         with fusion.test_cfg_overrides(max_per_image=limit):
-            instances = fusion.instance_postprocess(*objects)
+            instances = fusion.instance_postprocess(*objects, score_thr=score_thr)
         return instance_result(instances, self.vocabulary, score_thr, self.original_size)
 
     @torch.no_grad()

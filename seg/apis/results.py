@@ -11,6 +11,9 @@ from mmdet.evaluation.functional import INSTANCE_OFFSET
 from mmengine.structures import InstanceData
 from torch import Tensor
 
+from seg.models.heads.bounded_fusion import segment_query_overlaps
+from seg.models.heads.query_masks import QueryMasks
+
 from .vocabulary import Vocabulary
 
 Result = dict[str, Any]
@@ -26,29 +29,32 @@ def _empty_masks(size: tuple[int, int]) -> np.ndarray:
     return np.zeros((0, *size), dtype=bool)
 
 
-def segment_scores(masks: Tensor, labels: Tensor, class_probs: Tensor, query_masks: Tensor) -> Tensor:
+def segment_scores(masks: Tensor, labels: Tensor, class_probs: Tensor,
+                   query_masks: Tensor | QueryMasks) -> Tensor:
     """Score (S,) of each segment: class probability of the query that predicts its label and overlaps it
     most (by IoU), falling back to any query.
 
     masks (S, H, W) bool segments, labels (S,), class_probs (Q, N) softmax without background,
-    query_masks (Q, H, W) bool.
+    query_masks: mask logits (Q, H, W) or :class:`QueryMasks` (binary masks = logits > 0, streamed).
     """
     if masks.shape[0] == 0:
         return class_probs.new_zeros(0)
-    segments, queries = masks.flatten(1).float(), query_masks.flatten(1).float()
-    inter = segments @ queries.T
-    union = segments.sum(1, keepdim=True) + queries.sum(1)[None] - inter
-    iou = inter / union.clamp(min=1)  # (S, Q)
+    if isinstance(query_masks, Tensor):
+        query_masks = QueryMasks(query_masks)
+    inter, query_area = segment_query_overlaps(masks, query_masks)  # exact integer counts
+    union = masks.flatten(1).sum(1, keepdim=True) + query_area[None] - inter
+    iou = inter.float() / union.float().clamp(min=1)  # (S, Q)
     predicts_label = class_probs.argmax(1)[None] == labels[:, None]
     iou = torch.where(predicts_label.any(1, keepdim=True), iou.masked_fill(~predicts_label, -1), iou)
     owners = iou.argmax(1)
     return class_probs[owners, labels]
 
 
-def image_segment_scorer(cls_logits: Tensor, mask_logits: Tensor) -> SegmentScorer:
-    """Scores of image panoptic segments from the object queries' class (Q, N+1) and mask (Q, H, W) logits."""
+def image_segment_scorer(cls_logits: Tensor, mask_logits: Tensor | QueryMasks) -> SegmentScorer:
+    """Scores of image panoptic segments from the object queries' class (Q, N+1) and mask (Q, H, W) logits
+    (or :class:`QueryMasks`)."""
     probs = F.softmax(cls_logits.float(), dim=-1)[:, :-1]
-    return lambda masks, labels, instance_ids: segment_scores(masks, labels, probs, mask_logits > 0)
+    return lambda masks, labels, instance_ids: segment_scores(masks, labels, probs, mask_logits)
 
 
 def track_segment_scorer(cls_logits: Tensor) -> SegmentScorer:

@@ -143,3 +143,20 @@ def semantic_fusion(mask_cls: Tensor, masks: QueryMasks, group: int = SEMANTIC_G
                 'qc,qhw->chw', class_probs[start:start + group], probs[:, row:row + band])
         del probs
     return seg_logits.argmax(0, keepdim=True)
+
+
+def segment_query_overlaps(segments: Tensor, masks: QueryMasks) -> tuple[Tensor, Tensor]:
+    """Pixels shared by each segment and each query's binary mask (logits > 0): (S, Q) int64, and each
+    query's mask area (Q,) int64; segments (S, H, W) bool, disjoint. One chunk of queries at a time."""
+    num_segments = segments.shape[0]
+    segment_index = torch.full(masks.size, num_segments, dtype=torch.long, device=segments.device)
+    for index, segment in enumerate(segments):
+        segment_index[segment] = index
+    overlaps = torch.zeros((num_segments, len(masks)), dtype=torch.long, device=segments.device)
+    areas = torch.zeros(len(masks), dtype=torch.long, device=segments.device)
+    for positions, logits in masks.chunks():
+        for offset, binary in enumerate(logits > 0):
+            query = positions.start + offset
+            overlaps[:, query] = torch.bincount(segment_index[binary], minlength=num_segments + 1)[:-1]
+            areas[query] = binary.sum()
+    return overlaps, areas

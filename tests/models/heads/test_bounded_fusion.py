@@ -127,3 +127,24 @@ def test_resample_through_equals_two_whole_tensor_resizes():
     expected = F.interpolate(padded, size=(5, 7), mode='bilinear', align_corners=False)  # downsampling
     streamed = resample_through(low, (5, 7), via=(64, 96), chunk_elements=3 * 64 * 96)  # chunks 64 + 86
     assert torch.equal(streamed, expected)
+
+
+def test_streamed_segment_scores_equal_the_dense_iou_formula():
+    from seg.apis.results import segment_scores
+    cls, low = _random_predictions(0)
+    head = _heads()[0]
+    masks = QueryMasks.from_meta(low, META, True, chunk_elements=3 * 117 * 181)
+    pan = head.panoptic_postprocess(cls, masks).sem_seg[0]
+    ids = pan.unique()
+    ids = ids[ids != NUM_THINGS + NUM_STUFF].long()
+    segments = pan[None] == ids[:, None, None]
+    labels = ids % 1000
+    probs = F.softmax(cls, -1)[:, :-1]
+    # the former dense computation: float matmul of all binary query masks at full size
+    dense, queries = segments.flatten(1).float(), (masks.full() > 0).flatten(1).float()
+    inter = dense @ queries.T
+    iou = inter / (dense.sum(1, keepdim=True) + queries.sum(1)[None] - inter).clamp(min=1)
+    predicts = probs.argmax(1)[None] == labels[:, None]
+    iou = torch.where(predicts.any(1, keepdim=True), iou.masked_fill(~predicts, -1), iou)
+    expected = probs[iou.argmax(1), labels]
+    assert torch.equal(segment_scores(segments, labels, probs, masks), expected)
