@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from mmengine.config import DictAction
 
@@ -55,4 +56,8 @@ def main(argv=None) -> None:
 
 
 if __name__ == '__main__':
-    main()
+    from seg.utils.config_utils import ConfigError
+    try:
+        main()
+    except ConfigError as err:  # a config typo or bad --cfg-options: one line, no traceback
+        sys.exit(f'error: {err}')

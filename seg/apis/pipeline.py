@@ -89,8 +89,31 @@ def to_bgr_array(image: ImageLike, image_format: str = 'RGB') -> np.ndarray:
         raise ValueError(f'expected an image array (H, W, 3), got shape {image.shape}')
     if image_format not in ('RGB', 'BGR'):
         raise ValueError(f"image_format must be 'RGB' or 'BGR', got {image_format!r}")
-    if image.dtype != np.uint8:
-        if np.issubdtype(image.dtype, np.floating) and image.max() <= 1.0:
-            image = image * 255.0
-        image = image.clip(0, 255).astype(np.uint8)
+    image = to_uint8(image)
     return np.ascontiguousarray(image[..., ::-1] if image_format == 'RGB' else image)
+
+
+def to_uint8(image: np.ndarray) -> np.ndarray:
+    """8-bit pixel values of an image array, never by clipping.
+
+    uint16 keeps its high byte (``>> 8``, as OpenCV reads a 16-bit PNG, so an array and its PNG file give
+    the same image); bool -> 0 / 255; floats in [0, 1] are scaled by 255; other integer or float arrays
+    must already lie in [0, 255]. Anything else (NaN, negative, > 255) is refused, naming the range.
+    """
+    if image.dtype == np.uint8:
+        return image
+    if image.dtype == np.uint16:
+        return (image >> 8).astype(np.uint8)
+    if image.dtype == np.bool_:
+        return image.astype(np.uint8) * 255
+    if not (np.issubdtype(image.dtype, np.integer) or np.issubdtype(image.dtype, np.floating)):
+        raise ValueError(f'expected a numeric image array, got dtype {image.dtype}')
+    if image.size and np.issubdtype(image.dtype, np.floating) and not np.isfinite(image).all():
+        raise ValueError(f'image array ({image.dtype}) holds NaN or infinite values')
+    low, high = (image.min(), image.max()) if image.size else (0, 0)
+    if np.issubdtype(image.dtype, np.floating) and low >= 0 and high <= 1.0:
+        return np.round(image * 255.0).astype(np.uint8)
+    if low < 0 or high > 255:
+        raise ValueError(f'image array of dtype {image.dtype} has values in [{low}, {high}]; expected uint8, '
+                         'uint16, floats in [0, 1] or values in [0, 255] (convert it to uint8 first)')
+    return np.round(image).astype(np.uint8)

@@ -6,10 +6,11 @@ import time
 
 import cases_data
 import cases_eval
+import cases_misc
 import pytest
 from fault_case import REPO_ROOT
 
-CASES = [*cases_eval.CASES, *cases_data.CASES]
+CASES = [*cases_eval.CASES, *cases_data.CASES, *cases_misc.CASES]
 FAULTS_DOC = REPO_ROOT / 'docs' / 'FAULTS.md'
 
 
