@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import warnings
 
 from mmengine.config import DictAction
@@ -124,4 +125,8 @@ def write_metrics(metrics: dict, path: str) -> None:
 
 
 if __name__ == '__main__':
-    main()
+    from seg.utils.config_utils import ConfigError
+    try:
+        main()
+    except ConfigError as err:  # a config typo or bad --cfg-options: one line, no traceback
+        sys.exit(f'error: {err}')
