@@ -4,12 +4,15 @@ from __future__ import annotations
 import logging
 
 # Start of the messages that only belong in the log file: mmengine's environment / config / hook-order
-# dumps (hundreds of lines) and one line per parameter from the optimizer constructor.
+# dumps (hundreds of lines), one line per parameter from the optimizer constructor, and mmengine's
+# deprecation notices about its own file-client classes (which mmdet's loaders use, not the user).
 LOG_FILE_ONLY_PREFIXES = (
     '\n' + '-' * 60 + '\nSystem environment:',
     'Config:\n',
     'Hooks will be executed in the following order:',
     'paramwise_options -- ',
+    '"FileClient" will be deprecated in future.',
+    '"HardDiskBackend" is the alias of "LocalBackend"',
 )
 LOG_FILE_ONLY_SUFFIXES = ('is skipped since its requires_grad=False',)
 

@@ -33,6 +33,7 @@ def test_dumps_reach_the_file_but_not_the_console(tmp_path):
     logger.info('paramwise_options -- panoptic_head.query_embed.weight:lr=0.001')
     logger.warning('backbone.clip_model.trunk.stem.0.weight is skipped since its requires_grad=False')
     logger.info('\n' + '-' * 60 + '\nSystem environment:\n    sys.platform: linux')
+    logger.warning('"FileClient" will be deprecated in future. Please use io functions in ...')
     logger.info('Iter(train) [1/600]  loss: 1.0')
     assert shown == ['Iter(train) [1/600]  loss: 1.0']
     text = log_file.read_text()
