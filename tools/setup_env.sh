@@ -107,9 +107,10 @@ main() {
   log 'installing the build tools (setuptools<82, wheel, packaging, ninja)'
   "${PIP[@]}" 'setuptools<82' wheel packaging ninja
   install_torch
-  install_mmcv
+  # Before mmcv: a source-built mmcv is installed --no-deps, and importing it needs opencv and mmengine.
   log 'installing the runtime requirements'
   "${PIP[@]}" -r "$ROOT/requirements/runtime.txt"
+  install_mmcv
   # panopticapi's numpy<2 pin is stale; its code runs on numpy 2.
   "${PIP[@]}" --no-deps -r "$ROOT/requirements/nodeps.txt"
   if [[ "${SKIP_TEST_DEPS:-0}" != 1 ]]; then
