@@ -51,12 +51,12 @@ def _click_ious(model) -> torch.Tensor:
 
 @pytest.fixture(scope='module')
 def trained():
-    """(model trained 80 steps on the scene, objects at 4 positions; click IoUs before training)."""
+    """(model trained 120 steps on the scene, objects at 4 positions; click IoUs before training)."""
     model = build_interactive_model(seed=0)
     model.panoptic_head.prompt_sampler.num_prompts = 8
     untrained = _click_ious(model)
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-3)
-    for step in range(80):
+    for step in range(120):
         model.train()
         data = model.data_preprocessor(_two_object_image(shift=step % 4), True)
         loss = sum(model(**data, mode='loss').values())
