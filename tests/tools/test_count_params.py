@@ -73,3 +73,12 @@ def test_rows_format_and_cpu_build(tool, tmp_path):
     assert head_row == ('panoptic_head.query_feat.weight', '20x64', 'float32', '1')
     report = tool.format_report(model, depth=2)
     assert re.search(r'panoptic_head\.query_feat\s+1,280\s+0\s+1', report)
+
+
+def test_missing_bank_suggests_placeholder_bank(tmp_path, monkeypatch, capsys):
+    """Without a bank on disk the tool says how to count anyway, in one message and exit code 2."""
+    monkeypatch.chdir(tmp_path)  # no data/embeddings here
+    assert _load_tool().main([str(MAIN_MODEL_CONFIG), '--device', 'meta']) == 2
+    err = capsys.readouterr().err
+    assert err.startswith('error: text-embedding bank data/embeddings/convnext_large_d_320_')
+    assert 'add --placeholder-bank to count without it' in err

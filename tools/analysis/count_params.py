@@ -100,7 +100,14 @@ def format_report(model: nn.Module, depth: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     args = parse_args(argv)
-    model = build_model_offline(args.config, args.placeholder_bank, args.cfg_options, args.device)
+    try:
+        model = build_model_offline(args.config, args.placeholder_bank, args.cfg_options, args.device)
+    except FileNotFoundError as err:
+        if args.placeholder_bank or 'text-embedding bank' not in str(err):
+            raise
+        print(f'error: {str(err).splitlines()[0]}\n(parameter counts do not depend on the class vocabulary: '
+              f'add --placeholder-bank to count without it)', file=sys.stderr)
+        return 2
     print(format_report(model, args.depth))
     if args.dump_keys:
         write_tsv_atomic(state_dict_rows(model), args.dump_keys)
