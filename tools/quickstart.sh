@@ -6,7 +6,7 @@
 #   4. train the toy config (a few minutes on the CPU)
 #   5. evaluate it, print the metrics and write --show-dir visualisations
 # Variables: WORK_DIR (default work_dirs/toy), DATA_DIR (default data/toy), TOY_CONFIG, and
-# QUICKSTART_THREADS (default 2): see "CPU numerics" below.
+# QUICKSTART_THREADS (default 2): see tools/cpu_numerics.sh.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -24,16 +24,9 @@ step() {  # print the previous step's time, then the next step's title
   printf '\n[quickstart] == %s\n' "$*"
 }
 
-# CPU numerics. The toy run is short and chaotic: a last-bit difference in one kernel changes which GT a
-# query is matched to, and the final PQ moves by several points. The float results of the CPU kernels depend
-# on the number of threads and on the instruction set each library picks, so both are pinned here to what
-# our 2-core AVX2 machines use; the README's toy numbers were measured with exactly these settings.
-export OMP_NUM_THREADS=${QUICKSTART_THREADS:-2} MKL_NUM_THREADS=${QUICKSTART_THREADS:-2}
-if grep -qw avx2 /proc/cpuinfo 2>/dev/null; then
-  export ATEN_CPU_CAPABILITY=${ATEN_CPU_CAPABILITY:-avx2}  # PyTorch's own vectorised kernels
-  export ONEDNN_MAX_CPU_ISA=${ONEDNN_MAX_CPU_ISA:-AVX2}    # convolutions (oneDNN)
-  export MKL_CBWR=${MKL_CBWR:-AVX2}                       # matrix products (MKL, reproducible mode)
-fi
+# CPU numerics: threads and kernel instruction sets pinned (see tools/cpu_numerics.sh).
+# shellcheck source=tools/cpu_numerics.sh
+source tools/cpu_numerics.sh
 
 step 'set-up'
 SKIP_TEST_DEPS=1 bash tools/setup_env.sh

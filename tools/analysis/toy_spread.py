@@ -18,9 +18,18 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CONFIG = 'seg/configs/toy/omg_toy_coco_panoptic.py'
-# What tools/quickstart.sh sets on an AVX2 machine.
-PINNED = dict(OMP_NUM_THREADS='2', MKL_NUM_THREADS='2', ATEN_CPU_CAPABILITY='avx2', ONEDNN_MAX_CPU_ISA='AVX2',
-              MKL_CBWR='AVX2')
+PINNED_KEYS = ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'ATEN_CPU_CAPABILITY', 'ONEDNN_MAX_CPU_ISA', 'MKL_CBWR')
+
+
+def pinned_settings() -> dict[str, str]:
+    """What tools/quickstart.sh sets on this machine (tools/cpu_numerics.sh, from a clean slate)."""
+    env = {k: v for k, v in os.environ.items() if k not in PINNED_KEYS and k != 'QUICKSTART_THREADS'}
+    script = f'source "{REPO_ROOT / "tools" / "cpu_numerics.sh"}" && env -0'
+    out = subprocess.run(['bash', '-c', script], env=env, capture_output=True, text=True, check=True).stdout
+    pairs = (item.split('=', 1) for item in out.split('\0') if '=' in item)
+    return {key: value for key, value in pairs if key in PINNED_KEYS}
+
+
 VARIANTS = {
     'pinned': {},
     'unpinned': {'ATEN_CPU_CAPABILITY': None, 'ONEDNN_MAX_CPU_ISA': None, 'MKL_CBWR': None},
@@ -33,7 +42,7 @@ METRICS = ('coco_panoptic/PQ', 'coco_panoptic/PQ_th', 'coco_panoptic/PQ_st', 'co
 
 def variant_env(changes: dict[str, str | None]) -> dict[str, str]:
     """The quick start's pinned environment with ``changes`` applied (None removes a variable)."""
-    env = dict(os.environ, **PINNED, PYTHONPATH=str(REPO_ROOT))
+    env = dict(os.environ, **pinned_settings(), PYTHONPATH=str(REPO_ROOT))
     for key, value in changes.items():
         if value is None:
             env.pop(key, None)
