@@ -2,9 +2,9 @@
 
 Typos are refused, not ignored: every key of a model component dict (one with a ``type``) must be a
 constructor argument of the registered class (``inspect.signature`` through ``**kwargs`` up the MRO),
-``test_cfg`` / ``train_cfg`` keys must be ones the heads read (:data:`TEST_CFG_KEYS`,
-:data:`TRAIN_CFG_KEYS`), and ``--cfg-options`` may neither turn a number into text nor add a key next
-to a near-identical existing one. Errors suggest the nearest valid key (``difflib``).
+``test_cfg`` / ``train_cfg`` keys must be ones the heads declare they read (their ``test_cfg_keys`` /
+``train_cfg_keys`` class attributes), and ``--cfg-options`` may neither turn a number into text nor
+add a key next to a near-identical existing one. Errors suggest the nearest valid key (``difflib``).
 """
 from __future__ import annotations
 
@@ -22,18 +22,6 @@ from .distributed import prepare_cpu_distributed
 
 class ConfigError(ValueError):
     """A config file is missing or unusable."""
-
-
-# test_cfg / train_cfg keys read by a head (by class name; a class accepts the keys of its whole MRO)
-TEST_CFG_KEYS = {
-    'OMGFusionHead': ('panoptic_on', 'instance_on', 'semantic_on', 'object_mask_thr', 'iou_thr',
-                      'filter_low_score', 'max_per_image', 'panoptic_track_ids'),
-    'MaskFormerFusionHead': ('panoptic_on', 'instance_on', 'semantic_on', 'object_mask_thr', 'iou_thr',
-                             'filter_low_score', 'max_per_image'),
-}
-TRAIN_CFG_KEYS = {
-    'Mask2FormerHead': ('assigner', 'sampler', 'num_points', 'oversample_ratio', 'importance_sample_ratio'),
-}
 
 
 def _nearest(key: str, valid: Iterable[str]) -> str:
@@ -78,12 +66,10 @@ def accepted_arguments(cls: type) -> set[str] | None:
     return None
 
 
-def _mro_keys(cls: type | None, table: dict) -> set[str] | None:
-    """Union of ``table`` entries over the MRO of ``cls``; None when no class of it is listed."""
-    if cls is None:
-        return None
-    listed = [table[k.__name__] for k in cls.__mro__ if k.__name__ in table]
-    return set().union(*listed) if listed else None
+def _declared_keys(cls: type | None, attribute: str) -> set[str] | None:
+    """Keys a head declares it reads (``test_cfg_keys`` / ``train_cfg_keys``); None if it declares none."""
+    keys = getattr(cls, attribute, None) if cls is not None else None
+    return set(keys) if keys is not None else None
 
 
 def _check_keys(keys: Iterable[str], valid: set[str], where: str) -> None:
@@ -105,11 +91,11 @@ def check_model_config(node: Any, where: str = 'model') -> None:
         valid = accepted_arguments(cls)
         if valid is not None:
             _check_keys([k for k in node if k not in ('type', '_scope_')], valid, f'{where} ({cls.__name__})')
-        for cfg_key, table, head_key in (('test_cfg', TEST_CFG_KEYS, 'panoptic_fusion_head'),
-                                         ('train_cfg', TRAIN_CFG_KEYS, 'panoptic_head')):
+        for cfg_key, attribute, head_key in (('test_cfg', 'test_cfg_keys', 'panoptic_fusion_head'),
+                                             ('train_cfg', 'train_cfg_keys', 'panoptic_head')):
             head = node.get(head_key)
             head_cls = _registered_class(head.get('type')) if isinstance(head, dict) else None
-            allowed = _mro_keys(head_cls, table)
+            allowed = _declared_keys(head_cls, attribute)
             if allowed is not None and isinstance(node.get(cfg_key), dict):
                 _check_keys(node[cfg_key], allowed, f'{where}.{cfg_key} (read by {head["type"]})')
     for key, value in node.items():

@@ -41,6 +41,10 @@ class OMGFusionHead(MaskFormerFusionHead):
     (Q, H, W) tensor (the reference; memory grows with queries x pixels). Both give identical outputs.
     """
 
+    # every test_cfg key this head (with mmdet's parent) reads; load_config refuses others
+    test_cfg_keys = ('panoptic_on', 'instance_on', 'semantic_on', 'object_mask_thr', 'iou_thr',
+                     'filter_low_score', 'max_per_image', 'panoptic_track_ids')
+
     def __init__(self, *, fusion_mode: str = 'bounded', **kwargs) -> None:
         if fusion_mode not in FUSION_MODES:
             raise ValueError(f'fusion_mode must be one of {FUSION_MODES}, got {fusion_mode!r}')

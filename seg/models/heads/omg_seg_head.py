@@ -44,6 +44,9 @@ class OMGSegHead(PromptQueryMixin, Mask2FormerHead):
         Other arguments: as mmdet's ``Mask2FormerHead``.
     """
 
+    # every train_cfg key mmdet's Mask2FormerHead reads (this head adds none); load_config refuses others
+    train_cfg_keys = ('assigner', 'sampler', 'num_points', 'oversample_ratio', 'importance_sample_ratio')
+
     def __init__(self, *, in_channels: list[int], feat_channels: int = 256, out_channels: int = 256,
                  num_things_classes: int, num_stuff_classes: int, num_queries: int = 300,
                  num_transformer_feat_level: int = 3, pixel_decoder: ConfigType,
