@@ -2,10 +2,11 @@
 from .image_predictor import ImagePredictor
 from .loading import build_model, default_device, load_config, resolve_pretrained
 from .pipeline import build_image_pipeline, to_bgr_array
-from .video_predictor import VideoPredictor, VideoState
+from .video_predictor import FrameObjects, VideoPredictor, VideoState
 from .vocabulary import Vocabulary, parse_class_list
 
 __all__ = [
-    'ImagePredictor', 'Vocabulary', 'build_image_pipeline', 'build_model', 'default_device', 'load_config',
+    'FrameObjects', 'ImagePredictor', 'Vocabulary', 'build_image_pipeline', 'build_model', 'default_device',
+    'load_config',
     'parse_class_list', 'resolve_pretrained', 'to_bgr_array', 'VideoPredictor', 'VideoState'
 ]

@@ -1,83 +1,38 @@
 """Video predictor: VIS / VPS / VSS with MinVIS tracking, and VOS from first-frame masks."""
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Sequence
 
 import numpy as np
 import torch
-from mmdet.structures import DetDataSample, TrackDataSample
+from mmdet.structures import TrackDataSample
 from mmengine.config import Config
 from mmengine.structures import InstanceData
 from torch import Tensor
 
-from .pipeline import ImageLike, to_bgr_array
 from .predictor_base import PredictorBase
 from .results import Result, instance_result, panoptic_result, semantic_result, track_segment_scorer
+from .video_io import frame_files, read_video_frames, video_frames
+from .video_objects import FrameObjects, VideoObjectsMixin
+from .video_state import VideoState
 
-IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.webp')
+__all__ = ['FrameObjects', 'VideoPredictor', 'VideoState', 'frame_files', 'read_video_frames', 'video_frames']
+
 VIDEO_TASKS = ('panoptic', 'instance', 'semantic')
 VIDEO_MODEL_TYPES = ('OMGSegVideo', 'OMGSegVOS')
 
 
-@dataclass
-class VideoState:
-    """Frames of one video added so far: network inputs (3, H, W) uint8 and their data samples."""
-
-    inputs: list[Tensor] = field(default_factory=list)
-    samples: list[DetDataSample] = field(default_factory=list)
-
-    @property
-    def num_frames(self) -> int:
-        return len(self.inputs)
-
-
-def frame_files(folder: str | os.PathLike) -> list[Path]:
-    """Image files of a frame folder, in name order."""
-    files = sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
-    if not files:
-        raise FileNotFoundError(f'no frames ({", ".join(IMAGE_SUFFIXES)}) in {folder}')
-    return files
-
-
-def read_video_frames(path: str | os.PathLike) -> Iterable[np.ndarray]:
-    """RGB frames of a video file (decoded with OpenCV)."""
-    import cv2
-    capture = cv2.VideoCapture(str(path))
-    if not capture.isOpened():
-        raise OSError(f'cannot open video {path}')
-    try:
-        while True:
-            ok, frame = capture.read()
-            if not ok:
-                return
-            yield frame[..., ::-1]
-    finally:
-        capture.release()
-
-
-def video_frames(video: str | os.PathLike | Iterable[ImageLike]) -> Iterable[ImageLike]:
-    """Frames of a frame folder, a video file, or an iterable of images / image files."""
-    if isinstance(video, (str, os.PathLike)):
-        path = Path(video)
-        if path.is_dir():
-            return frame_files(path)
-        if path.is_file():
-            return read_video_frames(path)
-        raise FileNotFoundError(f'video not found: {path}')
-    return video
-
-
-class VideoPredictor(PredictorBase):
+class VideoPredictor(VideoObjectsMixin, PredictorBase):
     """OMG-Seg on videos, in the spirit of SAM 2's video predictor.
 
-    ``init_state`` starts a video (optionally with its frames); ``add_frames`` appends frames of a stream;
-    ``propagate`` segments every frame added so far (video panoptic, instance or semantic segmentation,
-    MinVIS clip-by-clip tracking: a thing keeps its ``instance_id`` / ``track_ids`` in every frame);
-    ``propagate_masks`` follows given first-frame object masks through the video (VOS, model built with
-    ``vos_mode``). Frames: numpy RGB arrays, PIL images or files; results: one dict per frame, as the
+    ``init_state`` starts a video (optionally with its frames); ``add_frame(s)`` appends frames of a stream.
+    Objects, SAM 2 style with class labels (:class:`~seg.apis.video_objects.VideoObjectsMixin`):
+    ``add_new_points_or_box`` / ``add_new_mask`` on any frame, ``propagate_in_video`` (a generator, frame by
+    frame, features in a bounded window), ``remove_object``, ``reset_state``.
+    Whole clips: ``propagate`` segments every frame added so far (video panoptic, instance or semantic
+    segmentation, MinVIS clip-by-clip tracking: a thing keeps its ``instance_id`` / ``track_ids`` in every
+    frame); ``propagate_masks`` follows given first-frame object masks through the video (VOS, model built
+    with ``vos_mode``). Frames: numpy RGB arrays, PIL images or files; results: one dict per frame, as the
     image predictor's, at the original frame size.
 
     Example::
@@ -85,6 +40,9 @@ class VideoPredictor(PredictorBase):
         predictor = VideoPredictor.from_config(config, checkpoint)
         state = predictor.init_state('path/to/frames')
         frames = predictor.propagate(state, task='panoptic')
+        predictor.add_new_points_or_box(state, frame_idx=5, obj_id=1, points=[[120, 80]], labels=[1])
+        for frame_idx, obj_ids, masks, class_names, scores in predictor.propagate_in_video(state):
+            ...
     """
 
     @classmethod
@@ -101,34 +59,16 @@ class VideoPredictor(PredictorBase):
                              f'{VIDEO_MODEL_TYPES} (or an OMGSeg config, promoted to OMGSegVideo)')
         return cfg
 
-    # ------------------------------------------------------------------ frames
-    def init_state(self, video: str | os.PathLike | Iterable[ImageLike] | None = None,
-                   image_format: str = 'RGB') -> VideoState:
-        """A new video: a frame folder, a video file, frames, or None to add frames later (stream)."""
-        state = VideoState()
-        if video is not None:
-            self.add_frames(state, video_frames(video), image_format)
-        return state
-
-    def add_frames(self, state: VideoState, frames: Iterable[ImageLike], image_format: str = 'RGB') -> int:
-        """Transform and append ``frames`` (all of the video's size) to ``state``; returns the frame count."""
-        for frame in frames:
-            data = self.pipeline(dict(img=to_bgr_array(frame, image_format)))
-            sample = data['data_samples']
-            if state.samples and sample.metainfo['ori_shape'] != state.samples[0].metainfo['ori_shape']:
-                raise ValueError(f'frame {state.num_frames} has size {sample.metainfo["ori_shape"]}, the '
-                                 f'video {state.samples[0].metainfo["ori_shape"]}')
-            sample.set_metainfo(dict(frame_id=state.num_frames))
-            state.inputs.append(data['inputs'])
-            state.samples.append(sample)
-        return state.num_frames
-
+    # ------------------------------------------------------------------ whole clips
     def _batch(self, state: VideoState) -> tuple[Tensor, TrackDataSample]:
         """The video as one normalised clip (T, 3, Hp, Wp) on the model device and its frame samples."""
         self._frame_size(state)
+        frames = [state.frame(index) for index in range(state.num_frames)]
         track = TrackDataSample()
-        track.video_data_samples = [sample.clone() for sample in state.samples]
-        batch = dict(inputs=[torch.stack(state.inputs)], data_samples=[track])
+        track.video_data_samples = [frame.sample.clone() for frame in frames]
+        for index, sample in enumerate(track.video_data_samples):
+            sample.set_metainfo(dict(frame_id=index))
+        batch = dict(inputs=[torch.stack([frame.inputs for frame in frames])], data_samples=[track])
         batch = self.model.data_preprocessor(batch, False)
         return batch['inputs'][0], batch['data_samples'][0]
 
@@ -210,5 +150,5 @@ class VideoPredictor(PredictorBase):
     def _frame_size(state: VideoState) -> tuple[int, int]:
         """Original (H, W) of the video's frames."""
         if state.num_frames == 0:
-            raise RuntimeError('the video has no frames yet: pass them to init_state or add_frames')
-        return tuple(state.samples[0].metainfo['ori_shape'][:2])
+            raise RuntimeError('the video has no frames yet: pass them to init_state or add_frame(s)')
+        return state.frame(0).original_size
