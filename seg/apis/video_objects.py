@@ -126,7 +126,7 @@ class VideoObjectsMixin:
         if not normalize_coords:
             height, width = meta['ori_shape'][:2]
             points = None if points is None else np.asarray(points, dtype=np.float32) * [width, height]
-            box = None if box is None else np.asarray(box, dtype=np.float32) * [width, height] * 2
+            box = None if box is None else np.asarray(box, dtype=np.float32) * [width, height, width, height]
         prompts = object_prompt(meta, obj_id, points, labels, box)
         return self._add_condition(state, frame_idx, obj_id, Condition(prompts=prompts))
 
