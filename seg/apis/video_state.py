@@ -154,7 +154,7 @@ class TrackedObject:
         if old is not None:
             self._prob_sum = self._prob_sum - old
         if probs is not None:
-            probs = probs.detach().float().cpu()
+            probs = probs.detach().float().cpu().clone()  # its own row, not a view of the frame's (K, N)
             self.class_probs[frame_idx] = probs
             self._prob_sum = probs.clone() if self._prob_sum is None else self._prob_sum + probs
 
