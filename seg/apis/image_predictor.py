@@ -5,13 +5,13 @@ from typing import NamedTuple
 
 import numpy as np
 import torch
-from mmdet.structures import DetDataSample
+from mmengine.structures import InstanceData
 from torch import Tensor
 
+from seg.models.detectors.image_features import ImageFeatures
 from seg.models.heads.outputs import HeadPrediction
 from seg.models.heads.query_masks import QueryMasks
 
-from .feature_cache import cached_pixel_decoder
 from .pipeline import ImageLike
 from .predictor_base import PredictorBase
 from .results import (
@@ -22,14 +22,6 @@ from .results import (
     prompt_result,
     semantic_result,
 )
-
-
-class ImageFeatures(NamedTuple):
-    """What ``set_image`` computes: backbone features, pixel-decoder outputs and the sample's meta."""
-
-    backbone: tuple[Tensor, ...]
-    pixel_decoder: tuple
-    sample: DetDataSample
 
 
 class ObjectPrediction(NamedTuple):
@@ -66,11 +58,9 @@ class ImagePredictor(PredictorBase):
     # ------------------------------------------------------------------ image
     @torch.no_grad()
     def set_image(self, image: ImageLike, image_format: str = 'RGB') -> None:
-        """Transform ``image`` and compute its backbone and pixel-decoder features (once per image)."""
+        """Transform ``image`` and encode it (backbone + pixel decoder, ``model.encode``) once."""
         inputs, sample = self.prepare(image, image_format)
-        backbone = self.model.extract_feat(inputs)
-        pixel_decoder = self.model.panoptic_head.pixel_decoder(backbone)
-        self._features = ImageFeatures(backbone, pixel_decoder, sample)
+        self._features = self.model.encode(inputs, [sample])
         self._objects = None
 
     def reset_image(self) -> None:
@@ -84,7 +74,7 @@ class ImagePredictor(PredictorBase):
     @property
     def original_size(self) -> tuple[int, int]:
         """(H, W) of the current image."""
-        return tuple(self._require_image().sample.metainfo['ori_shape'][:2])
+        return tuple(self._meta['ori_shape'][:2])
 
     def on_vocabulary_change(self) -> None:
         self._objects = None  # class logits depend on the vocabulary
@@ -94,29 +84,25 @@ class ImagePredictor(PredictorBase):
             raise RuntimeError('call set_image(image) before predicting')
         return self._features
 
+    @property
+    def _meta(self) -> dict:
+        """Meta of the current image (sizes, scale factor)."""
+        return self._require_image().metainfos[0]
+
     # ------------------------------------------------------------------ decoder
     @torch.no_grad()
-    def _run_decoder(self, sample: DetDataSample, upsample: bool = True) -> tuple[HeadPrediction, Tensor]:
-        """Query decoder on the cached features (``sample`` may carry ``prompts``): the head's prediction
-        (mask logits at the padded input size, or at 1/4 of it without ``upsample``) and the class logits
-        (B=1, Q, N+1), open-vocabulary re-scored when the model does that."""
-        features = self._require_image()
-        head = self.model.panoptic_head
-        with cached_pixel_decoder(head, features.pixel_decoder):
-            prediction = head.predict(features.backbone, [sample], upsample=upsample)
-        cls_logits = prediction.cls_logits
-        if self.model.seen_classes is not None:
-            cls_logits = self.model.open_vocab_logits(features.backbone, prediction,
-                                                      sample.metainfo['batch_input_shape'])
-        return prediction, cls_logits
+    def _run_decoder(self, prompts: InstanceData | None = None, upsample: bool = True) -> HeadPrediction:
+        """``model.decode`` of the current image (object queries, or one query per prompt): mask logits at
+        the padded input size (1/4 of it without ``upsample``), class logits (B=1, Q, N+1)."""
+        return self.model.decode(self._require_image(), None if prompts is None else [prompts],
+                                 upsample=upsample)
 
     def _object_prediction(self) -> ObjectPrediction:
         """Predictions of the learned object queries (cached until the image or vocabulary changes)."""
         if self._objects is None:
-            sample = DetDataSample(metainfo=self._require_image().sample.metainfo)
-            prediction, cls_logits = self._run_decoder(sample, upsample=False)
-            masks = QueryMasks.from_meta(prediction.mask_logits[0], sample.metainfo, rescale=True)
-            self._objects = ObjectPrediction(cls_logits[0], masks)
+            prediction = self._run_decoder(upsample=False)
+            masks = QueryMasks.from_meta(prediction.mask_logits[0], self._meta, rescale=True)
+            self._objects = ObjectPrediction(prediction.cls_logits[0], masks)
         return self._objects
 
     # ------------------------------------------------------------------ tasks
@@ -156,17 +142,16 @@ class ImagePredictor(PredictorBase):
                              'model.panoptic_head.enable_box_query=True and weights trained with prompts')
         from seg.models.detectors.omg_seg_interactive import OMGSegInteractive
         from seg.models.query_generators import check_prompts, make_prompts
-        meta = self._require_image().sample.metainfo
+        meta = self._meta
         points, boxes = self._to_input_frame(points, 2, meta), self._to_input_frame(boxes, 4, meta)
         if points is None and boxes is None:
             raise ValueError('predict_prompts needs points (P, 2) and/or boxes (M, 4)')
-        sample = DetDataSample(metainfo=meta)
-        sample.prompts = make_prompts(points=points, boxes=boxes).to(self.device)
-        check_prompts(sample.prompts, meta['img_shape'], 'the prompts')
-        prediction, cls_logits = self._run_decoder(sample)
-        count = len(sample.prompts)
+        prompts = make_prompts(points=points, boxes=boxes).to(self.device)
+        check_prompts(prompts, meta['img_shape'], 'the prompts')
+        prediction = self._run_decoder(prompts)
+        count = len(prompts)
         instances = OMGSegInteractive.prompt_results(self.model, prediction, 0, meta, count, True)
-        return prompt_result(instances, cls_logits[0, :count], self.vocabulary)
+        return prompt_result(instances, prediction.cls_logits[0, :count], self.vocabulary)
 
     def _to_input_frame(self, coords, width: int, meta: dict) -> Tensor | None:
         """Prompt coordinates (n, ``width``) of the original image scaled to the network input."""

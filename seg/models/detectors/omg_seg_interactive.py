@@ -54,7 +54,8 @@ class OMGSegInteractive(OMGSeg):
         self._tag_prompt_batch(batch_data_samples)
         if not self.panoptic_head.uses_prompts(batch_data_samples):
             return super().predict(batch_inputs, batch_data_samples, rescale=rescale)
-        prediction = self.panoptic_head.predict(self.extract_feat(batch_inputs), batch_data_samples)
+        features = self.encode(batch_inputs, batch_data_samples)
+        prediction = self.decode(features, data_samples=batch_data_samples, upsample=True)
         for index, sample in enumerate(batch_data_samples):
             sample.pred_instances = self.prompt_results(prediction, index, sample.metainfo,
                                                         len(sample.prompts), rescale)
