@@ -18,3 +18,9 @@ class ImageFeatures(NamedTuple):
     backbone: tuple[Tensor, ...]
     pixels: PixelFeatures
     metainfos: tuple[dict, ...]
+
+    def select(self, index: int) -> 'ImageFeatures':
+        """The features of image ``index`` alone (batch of one)."""
+        pick = slice(index, index + 1)
+        pixels = PixelFeatures(self.pixels.mask_features[pick], tuple(m[pick] for m in self.pixels.memories))
+        return ImageFeatures(tuple(f[pick] for f in self.backbone), pixels, (self.metainfos[index],))

@@ -88,7 +88,7 @@ class OMGSegHead(PromptQueryMixin, Mask2FormerHead):
         self.enable_box_query = enable_box_query
         if enable_box_query:
             self._init_prompt_embeddings(feat_channels)
-            self._init_prompt_generators(prompt_encoder, prompt_sampler)
+            self._init_prompt_generators(prompt_encoder, prompt_sampler, feat_channels)
         self.classifier = MODELS.build(classifier)
         self.loss_objectness = MODELS.build(loss_objectness)
 
