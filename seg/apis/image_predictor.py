@@ -1,17 +1,26 @@
 """Image predictor: encode an image once, then answer panoptic / instance / semantic / prompt queries."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 import torch
-from mmdet.structures import DetDataSample
+from mmengine.structures import InstanceData
 from torch import Tensor
 
+from seg.models.detectors.image_features import ImageFeatures
 from seg.models.heads.outputs import HeadPrediction
 from seg.models.heads.query_masks import QueryMasks
+from seg.models.query_generators import (
+    ObjectPrompt,
+    check_prompts,
+    make_object_prompts,
+    make_prompts,
+    object_prompt_to_input,
+    scale_to_input,
+)
 
-from .feature_cache import cached_pixel_decoder
 from .pipeline import ImageLike
 from .predictor_base import PredictorBase
 from .results import (
@@ -22,14 +31,6 @@ from .results import (
     prompt_result,
     semantic_result,
 )
-
-
-class ImageFeatures(NamedTuple):
-    """What ``set_image`` computes: backbone features, pixel-decoder outputs and the sample's meta."""
-
-    backbone: tuple[Tensor, ...]
-    pixel_decoder: tuple
-    sample: DetDataSample
 
 
 class ObjectPrediction(NamedTuple):
@@ -66,11 +67,9 @@ class ImagePredictor(PredictorBase):
     # ------------------------------------------------------------------ image
     @torch.no_grad()
     def set_image(self, image: ImageLike, image_format: str = 'RGB') -> None:
-        """Transform ``image`` and compute its backbone and pixel-decoder features (once per image)."""
+        """Transform ``image`` and encode it (backbone + pixel decoder, ``model.encode``) once."""
         inputs, sample = self.prepare(image, image_format)
-        backbone = self.model.extract_feat(inputs)
-        pixel_decoder = self.model.panoptic_head.pixel_decoder(backbone)
-        self._features = ImageFeatures(backbone, pixel_decoder, sample)
+        self._features = self.model.encode(inputs, [sample])
         self._objects = None
 
     def reset_image(self) -> None:
@@ -84,7 +83,7 @@ class ImagePredictor(PredictorBase):
     @property
     def original_size(self) -> tuple[int, int]:
         """(H, W) of the current image."""
-        return tuple(self._require_image().sample.metainfo['ori_shape'][:2])
+        return tuple(self._meta['ori_shape'][:2])
 
     def on_vocabulary_change(self) -> None:
         self._objects = None  # class logits depend on the vocabulary
@@ -94,29 +93,25 @@ class ImagePredictor(PredictorBase):
             raise RuntimeError('call set_image(image) before predicting')
         return self._features
 
+    @property
+    def _meta(self) -> dict:
+        """Meta of the current image (sizes, scale factor)."""
+        return self._require_image().metainfos[0]
+
     # ------------------------------------------------------------------ decoder
     @torch.no_grad()
-    def _run_decoder(self, sample: DetDataSample, upsample: bool = True) -> tuple[HeadPrediction, Tensor]:
-        """Query decoder on the cached features (``sample`` may carry ``prompts``): the head's prediction
-        (mask logits at the padded input size, or at 1/4 of it without ``upsample``) and the class logits
-        (B=1, Q, N+1), open-vocabulary re-scored when the model does that."""
-        features = self._require_image()
-        head = self.model.panoptic_head
-        with cached_pixel_decoder(head, features.pixel_decoder):
-            prediction = head.predict(features.backbone, [sample], upsample=upsample)
-        cls_logits = prediction.cls_logits
-        if self.model.seen_classes is not None:
-            cls_logits = self.model.open_vocab_logits(features.backbone, prediction,
-                                                      sample.metainfo['batch_input_shape'])
-        return prediction, cls_logits
+    def _run_decoder(self, prompts: InstanceData | None = None, upsample: bool = True) -> HeadPrediction:
+        """``model.decode`` of the current image (object queries, or one query per prompt): mask logits at
+        the padded input size (1/4 of it without ``upsample``), class logits (B=1, Q, N+1)."""
+        return self.model.decode(self._require_image(), None if prompts is None else [prompts],
+                                 upsample=upsample)
 
     def _object_prediction(self) -> ObjectPrediction:
         """Predictions of the learned object queries (cached until the image or vocabulary changes)."""
         if self._objects is None:
-            sample = DetDataSample(metainfo=self._require_image().sample.metainfo)
-            prediction, cls_logits = self._run_decoder(sample, upsample=False)
-            masks = QueryMasks.from_meta(prediction.mask_logits[0], sample.metainfo, rescale=True)
-            self._objects = ObjectPrediction(cls_logits[0], masks)
+            prediction = self._run_decoder(upsample=False)
+            masks = QueryMasks.from_meta(prediction.mask_logits[0], self._meta, rescale=True)
+            self._objects = ObjectPrediction(prediction.cls_logits[0], masks)
         return self._objects
 
     # ------------------------------------------------------------------ tasks
@@ -147,26 +142,76 @@ class ImagePredictor(PredictorBase):
         return semantic_result(sem_map, self.vocabulary)
 
     @torch.no_grad()
-    def predict_prompts(self, points=None, boxes=None) -> Result:
-        """One mask per prompt, with its class: ``points`` (P, 2) xy and/or ``boxes`` (M, 4) xyxy in pixels
-        of the original image. Results list boxes first, then points: ``masks``, ``labels``,
-        ``class_names``, ``class_scores``, ``scores`` (objectness), ``mask_scores``, ``boxes``."""
+    def predict_prompts(self, points=None, boxes=None, *, objects: Sequence[ObjectPrompt] | None = None,
+                        return_logits: bool = False) -> Result:
+        """One mask per prompted object, with its class, in pixels of the original image.
+
+        ``objects``: one :class:`ObjectPrompt` per object (any number of positive / negative clicks and at
+        most one box each). Shorthand: ``points`` (P, 2) xy and/or ``boxes`` (M, 4) xyxy, each its own
+        object (boxes first, then points). Results in object order: ``masks``, ``labels``, ``class_names``,
+        ``class_scores`` (over the current vocabulary), ``scores`` (objectness), ``mask_scores``,
+        ``boxes``, and with ``return_logits`` the mask ``logits`` (N, H, W) float32.
+        A model whose prompt encoder takes one click or one box per object raises for more.
+        """
         if not getattr(self.model.panoptic_head, 'enable_box_query', False):
             raise ValueError('this model has no prompt (point / box) queries: build it with '
                              'model.panoptic_head.enable_box_query=True and weights trained with prompts')
+        meta = self._meta
+        if objects is not None:
+            if points is not None or boxes is not None:
+                raise ValueError('predict_prompts takes objects= or points= / boxes=, not both')
+            if not len(objects):
+                raise ValueError('predict_prompts got an empty list of objects')
+            prompts = make_object_prompts([self._object_to_input_frame(obj, meta) for obj in objects])
+        else:
+            points, boxes = self._to_input_frame(points, 2, meta), self._to_input_frame(boxes, 4, meta)
+            if points is None and boxes is None:
+                raise ValueError('predict_prompts needs objects=, or points (P, 2) and/or boxes (M, 4)')
+            prompts = make_prompts(points=points, boxes=boxes)
+        return self._prompt_result(prompts.to(self.device), return_logits)
+
+    @torch.no_grad()
+    def predict(self, point_coords=None, point_labels=None, box=None, mask_input=None,
+                multimask_output: bool = False, return_logits: bool = False) -> Result:
+        """SAM-style prompt of one object: clicks ``point_coords`` (K, 2) xy with ``point_labels`` (K,)
+        (1 = object, 0 = background; default all 1) and/or one ``box`` (4,) xyxy, original-image pixels.
+        Returns :meth:`predict_prompts`'s result for that object (N = 1), with its class.
+
+        ``mask_input`` (SAM's low-resolution mask of a previous call) and ``multimask_output=True`` are not
+        available: the model gives one mask per prompt query, and refinement is done by passing all clicks
+        again (a model trained with click sets uses them all).
+        """
+        if mask_input is not None:
+            raise ValueError('mask_input is not supported by this model (prompts are clicks and boxes); '
+                             'to refine a mask pass all clicks so far, positive and negative, as one object')
+        if multimask_output:
+            raise ValueError('multimask_output=True is not available: this model predicts one mask per '
+                             'prompt; call predict(..., multimask_output=False)')
+        if point_coords is None and point_labels is not None:
+            raise ValueError('point_labels given without point_coords')
+        if point_coords is None and box is None:
+            raise ValueError('predict needs point_coords (K, 2) and/or box (4,)')
+        return self.predict_prompts(objects=[ObjectPrompt(point_coords, point_labels, box)],
+                                    return_logits=return_logits)
+
+    def _prompt_result(self, prompts: InstanceData, return_logits: bool) -> Result:
+        """Decode the prompt set (input-frame pixels) and turn it into a plain result."""
         from seg.models.detectors.omg_seg_interactive import OMGSegInteractive
-        from seg.models.query_generators import check_prompts, make_prompts
-        meta = self._require_image().sample.metainfo
-        points, boxes = self._to_input_frame(points, 2, meta), self._to_input_frame(boxes, 4, meta)
-        if points is None and boxes is None:
-            raise ValueError('predict_prompts needs points (P, 2) and/or boxes (M, 4)')
-        sample = DetDataSample(metainfo=meta)
-        sample.prompts = make_prompts(points=points, boxes=boxes).to(self.device)
-        check_prompts(sample.prompts, meta['img_shape'], 'the prompts')
-        prediction, cls_logits = self._run_decoder(sample)
-        count = len(sample.prompts)
-        instances = OMGSegInteractive.prompt_results(self.model, prediction, 0, meta, count, True)
-        return prompt_result(instances, cls_logits[0, :count], self.vocabulary)
+        meta = self._meta
+        check_prompts(prompts, meta['img_shape'], 'the prompts')
+        prediction = self._run_decoder(prompts)
+        count = len(prompts)
+        instances = OMGSegInteractive.prompt_results(self.model, prediction, 0, meta, count, True,
+                                                     with_logits=return_logits)
+        return prompt_result(instances, prediction.cls_logits[0, :count], self.vocabulary)
+
+    def _object_to_input_frame(self, obj: ObjectPrompt, meta: dict) -> ObjectPrompt:
+        """An object's clicks and box scaled from the original image to the network input."""
+        if not isinstance(obj, ObjectPrompt):
+            raise TypeError(f'objects must be ObjectPrompt instances, got {type(obj).__name__}')
+        self._to_input_frame(obj.points, 2, meta)  # bounds checks
+        self._to_input_frame(obj.box, 4, meta)
+        return object_prompt_to_input(obj, meta)
 
     def _to_input_frame(self, coords, width: int, meta: dict) -> Tensor | None:
         """Prompt coordinates (n, ``width``) of the original image scaled to the network input."""
@@ -180,8 +225,4 @@ class ImagePredictor(PredictorBase):
             index = int(outside.nonzero()[0])
             raise ValueError(f'prompt {coords[index].tolist()} lies outside the image (width {img_width}, '
                              f'height {height})')
-        w_scale, h_scale = meta.get('scale_factor', (1.0, 1.0))
-        in_height, in_width = meta['img_shape'][:2]
-        scale = torch.tensor([w_scale, h_scale] * (width // 2), dtype=torch.float32)
-        return torch.minimum(coords * scale, torch.tensor([in_width, in_height] * (width // 2),
-                                                          dtype=torch.float32))
+        return scale_to_input(coords, meta)

@@ -125,8 +125,11 @@ def prompt_result(instances: InstanceData, cls_logits: Tensor, vocabulary: Vocab
     class_probs = F.softmax(cls_logits.float(), dim=-1)[:, :-1]
     class_scores, labels = class_probs.max(-1) if len(class_probs) else (class_probs.new_zeros(0),) * 2
     labels = _numpy(labels.long())
-    return dict(masks=_numpy(instances.masks.bool()), labels=labels,
-                class_names=[vocabulary.names[int(label)] for label in labels],
-                scores=_numpy(instances.scores.float()), class_scores=_numpy(class_scores.float()),
-                mask_scores=_numpy(instances.mask_scores.float()),
-                boxes=_numpy(instances.bboxes.float()).reshape(-1, 4))
+    result = dict(masks=_numpy(instances.masks.bool()), labels=labels,
+                  class_names=[vocabulary.names[int(label)] for label in labels],
+                  scores=_numpy(instances.scores.float()), class_scores=_numpy(class_scores.float()),
+                  mask_scores=_numpy(instances.mask_scores.float()),
+                  boxes=_numpy(instances.bboxes.float()).reshape(-1, 4))
+    if 'logits' in instances:
+        result['logits'] = _numpy(instances.logits.float())
+    return result

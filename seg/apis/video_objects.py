@@ -29,7 +29,7 @@ from .video_model import (
     mask_prompts,
     resize_probs,
 )
-from .video_prompts import ONE_PROMPT_RULE, object_prompt
+from .video_prompts import object_prompt, prompt_set
 from .video_state import Condition, FeatureWindow, FrameStore, PreparedFrame, TrackedObject, VideoState
 
 DEFAULT_FEATURE_WINDOW = 8
@@ -115,20 +115,21 @@ class VideoObjectsMixin:
                               clear_old_points: bool = True, normalize_coords: bool = True,
                               box=None) -> FrameObjects:
         """Prompt object ``obj_id`` (new or known) on ``frame_idx``: ``points`` (P, 2) xy with ``labels`` (P,)
-        (1 positive, 0 negative) or ``box`` (4,) xyxy, in pixels of the original frame (``normalize_coords``
-        False: in [0, 1]). Returns the frame's objects with this one's new mask."""
+        (1 positive, 0 negative; default all 1) and / or ``box`` (4,) xyxy, in pixels of the original frame
+        (``normalize_coords`` False: in [0, 1]); with ``clear_old_points=False`` the clicks are added to the
+        object's earlier ones on that frame. What the model's prompt encoder cannot use raises (the published
+        weights: one positive click or one box). Returns the frame's objects with this one's new mask."""
         self._require_prompts()
         meta = self._checked_frame(state, frame_idx).sample.metainfo
         obj = state.objects.get(obj_id)
-        if not clear_old_points and obj is not None and frame_idx in obj.conditions:
-            raise ValueError(f'object {obj_id} already has a prompt on frame {frame_idx}; {ONE_PROMPT_RULE}, '
-                             'so clear_old_points=False cannot add to it')
+        earlier = obj.conditions.get(frame_idx) if obj is not None and not clear_old_points else None
         if not normalize_coords:
             height, width = meta['ori_shape'][:2]
             points = None if points is None else np.asarray(points, dtype=np.float32) * [width, height]
             box = None if box is None else np.asarray(box, dtype=np.float32) * [width, height, width, height]
-        prompts = object_prompt(meta, obj_id, points, labels, box)
-        return self._add_condition(state, frame_idx, obj_id, Condition(prompts=prompts))
+        prompt = object_prompt(meta, obj_id, points, labels, box, earlier.prompt if earlier else None)
+        prompt_set([prompt], meta, self.model, f'object {obj_id}')  # refused now, not when propagating
+        return self._add_condition(state, frame_idx, obj_id, Condition(prompt=prompt))
 
     @torch.no_grad()
     def add_new_mask(self, state: VideoState, frame_idx: int, obj_id: int, mask) -> FrameObjects:
@@ -219,13 +220,14 @@ class VideoObjectsMixin:
             return TrackedFrame({}, {})
         features = self._features(state, frame_idx)
         device, kinds = features.backbone[0].device, self._prompt_kinds()
-        in_size, out_size = tuple(features.meta['img_shape'][:2]), tuple(features.meta['ori_shape'][:2])
+        meta = features.metainfos[0]
+        in_size, out_size = tuple(meta['img_shape'][:2]), tuple(meta['ori_shape'][:2])
         followed_in = [previous[obj.obj_id].to(device) for obj in followed]
         given_out = [obj.conditions[frame_idx].mask.to(device) for obj in given]
         given_in = [resize_masks(mask[None], in_size)[0] for mask in given_out]
-        prompt_sets = [mask_prompts(torch.stack(masks), kinds) for masks in (followed_in, given_in) if masks]
-        prompt_sets += [obj.conditions[frame_idx].prompts for obj in prompted]
-        decoded = decode_prompts(self.model, features, InstanceData.cat([p.to(device) for p in prompt_sets]))
+        decoded = self._decode(features, [mask_prompts(torch.stack(masks), kinds)
+                                          for masks in (followed_in, given_in) if masks],
+                               [obj.conditions[frame_idx].prompt for obj in prompted])
         counts = (len(followed), len(given), len(prompted))
         probs, class_probs = self._object_outputs(decoded, counts, len(kinds))
         # a given mask is the object's mask (its decoded prompt only gives the class)
@@ -245,6 +247,20 @@ class VideoObjectsMixin:
             obj.record(frame_idx, mask, class_probs[index] if visible else None)
             output[obj.obj_id], source[obj.obj_id] = out_masks[index], mask
         return TrackedFrame(output, source)
+
+    def _decode(self, features: FrameFeatures, mask_sets: list[InstanceData],
+                user_prompts: list) -> PromptDecoding:
+        """Decode the prompts drawn from masks, then the users' (a prompt set of their own: clicks)."""
+        device = features.backbone[0].device
+        decoded = []
+        if mask_sets:
+            prompts = InstanceData.cat([part.to(device) for part in mask_sets])
+            decoded.append(decode_prompts(self.model, features, prompts))
+        if user_prompts:
+            prompts = prompt_set(user_prompts, features.metainfos[0], self.model, 'the prompted objects')
+            decoded.append(decode_prompts(self.model, features, prompts))
+        return PromptDecoding(torch.cat([part.probs for part in decoded]),
+                              torch.cat([part.cls_logits for part in decoded]))
 
     @staticmethod
     def _split_objects(objects: list[TrackedObject], frame_idx: int, previous: dict[int, Tensor]

@@ -1,78 +1,65 @@
-"""SAM 2 style object prompts (clicks with labels, a box) -> the model's prompt set, with clear refusals.
+"""SAM 2 style object prompts (clicks with labels, a box) of one frame -> the model's prompt set.
 
-The prompt queries of the published-weights model encode one point or one box per object: negative
-clicks, several clicks and a point together with a box are refused by name, never dropped silently.
+An object's prompt is a :class:`~seg.models.query_generators.ObjectPrompt` (any number of positive /
+negative clicks and at most one box), as for the image predictor. What the model cannot use is refused by
+its prompt encoder when the prompt is given (the published weights' encoding: one positive click or one
+box per object), never dropped silently.
 """
 from __future__ import annotations
 
 import numpy as np
-import torch
 from mmengine.structures import InstanceData
-from torch import Tensor
+from torch import nn
 
-from seg.models.query_generators import check_prompts, make_prompts
-
-POSITIVE_CLICK = 1
-NEGATIVE_CLICK = 0
-ONE_PROMPT_RULE = 'this model encodes one positive point or one box per object'
-
-
-def _array(values, width: int, name: str) -> np.ndarray:
-    """``values`` as a float32 array (n, ``width``), or ValueError naming ``name``."""
-    array = np.asarray(values, dtype=np.float32)
-    if array.ndim == 1 and array.size == width:
-        array = array[None]
-    if array.ndim != 2 or array.shape[-1] != width:
-        raise ValueError(f'{name} must have shape (n, {width}), got {array.shape}')
-    return array
+from seg.models.query_generators import (
+    ObjectPrompt,
+    check_prompts,
+    make_object_prompts,
+    object_prompt_to_input,
+)
 
 
-def to_input_frame(coords: np.ndarray, meta: dict) -> Tensor:
-    """xy coordinates (n, 2k) in pixels of the original frame, scaled to the network input (``img_shape``);
-    ValueError if one lies outside the frame."""
+def check_inside(prompt: ObjectPrompt, meta: dict, record: str) -> None:
+    """ValueError naming ``record`` if a click or the box lies outside the original frame."""
     height, width = meta['ori_shape'][:2]
-    pairs = coords.shape[-1] // 2
-    limits = np.array([width, height] * pairs, dtype=np.float32)
-    outside = ((coords < 0) | (coords > limits)).any(-1)
-    if outside.any():
-        raise ValueError(f'prompt {coords[int(np.argmax(outside))].tolist()} lies outside the frame '
-                         f'(width {width}, height {height})')
-    w_scale, h_scale = meta.get('scale_factor', (1.0, 1.0))
-    in_height, in_width = meta['img_shape'][:2]
-    scaled = torch.from_numpy(coords) * torch.tensor([w_scale, h_scale] * pairs, dtype=torch.float32)
-    return torch.minimum(scaled, torch.tensor([in_width, in_height] * pairs, dtype=torch.float32))
+    coords = [(point, 'click') for point in prompt.points]
+    if prompt.box is not None:
+        coords.append((prompt.box, 'box'))
+    for values, kind in coords:
+        limits = np.array([width, height] * (len(values) // 2), dtype=np.float32)
+        if ((values < 0) | (values > limits)).any():
+            raise ValueError(f'{record}: {kind} {values.tolist()} lies outside the frame (width {width}, '
+                             f'height {height})')
 
 
-def object_prompt(meta: dict, obj_id: int, points=None, labels=None, box=None) -> InstanceData:
-    """The prompt set (one prompt) of object ``obj_id``: ``points`` (P, 2) xy with ``labels`` (P,) (1 =
-    positive, 0 = negative click, as SAM) or ``box`` (4,) xyxy, in pixels of the original frame."""
+def object_prompt(meta: dict, obj_id: int, points=None, labels=None, box=None,
+                  previous: ObjectPrompt | None = None) -> ObjectPrompt:
+    """The prompt of object ``obj_id`` on one frame, in pixels of the original frame: ``points`` (P, 2) xy
+    with ``labels`` (P,) (1 positive, 0 negative click; default all 1) and/or ``box`` (4,) xyxy, added to the
+    clicks of ``previous`` (its box is kept unless a new one is given)."""
     record = f'object {obj_id}'
     if points is None and box is None:
         raise ValueError(f'{record}: give points (with labels) or a box')
-    if (points is None) != (labels is None):
-        raise ValueError(f'{record}: points and labels go together (labels: 1 = positive, '
-                         '0 = negative click)')
-    point_xy = None
-    if points is not None:
-        point_xy = _array(points, 2, f'{record}: points')
-        click_labels = np.asarray(labels).reshape(-1)
-        if len(click_labels) != len(point_xy):
-            raise ValueError(f'{record}: {len(point_xy)} points but {len(click_labels)} labels')
-        unknown = sorted({int(v) for v in click_labels} - {POSITIVE_CLICK, NEGATIVE_CLICK})
-        if unknown:
-            raise ValueError(f'{record}: click labels must be 1 (positive) or 0 (negative), got {unknown}')
-        if (click_labels == NEGATIVE_CLICK).any():
-            raise ValueError(f'{record}: negative clicks (label 0) are not supported: {ONE_PROMPT_RULE}')
-        if len(point_xy) != 1:
-            raise ValueError(f'{record}: {len(point_xy)} points given, but {ONE_PROMPT_RULE}')
-    if box is not None:
-        box_xyxy = _array(box, 4, f'{record}: box')
-        if len(box_xyxy) != 1:
-            raise ValueError(f'{record}: {len(box_xyxy)} boxes given, but {ONE_PROMPT_RULE}')
-        if point_xy is not None:
-            raise ValueError(f'{record}: a point together with a box is not supported: {ONE_PROMPT_RULE}')
-        prompts = make_prompts(boxes=to_input_frame(box_xyxy, meta))
-    else:
-        prompts = make_prompts(points=to_input_frame(point_xy, meta))
+    if points is None and labels is not None:
+        raise ValueError(f'{record}: labels given without points')
+    try:
+        prompt = ObjectPrompt(points, labels, box)
+        if previous is not None:
+            prompt = ObjectPrompt(np.concatenate([previous.points, prompt.points]),
+                                  np.concatenate([previous.labels, prompt.labels]),
+                                  prompt.box if prompt.box is not None else previous.box)
+    except ValueError as error:
+        raise ValueError(f'{record}: {error}') from None
+    check_inside(prompt, meta, record)
+    return prompt
+
+
+def prompt_set(prompts: list[ObjectPrompt], meta: dict, model: nn.Module, record: str) -> InstanceData:
+    """One prompt (query) per object, in the network input's frame; ValueError where the model's prompt
+    encoder cannot use a prompt (e.g. negative or several clicks for the published encoding)."""
+    prompts = make_object_prompts([object_prompt_to_input(prompt, meta) for prompt in prompts])
     check_prompts(prompts, meta['img_shape'], record)
+    encoder = model.panoptic_head.prompt_encoder
+    if hasattr(encoder, 'check_supported'):
+        encoder.check_supported(prompts, record)
     return prompts

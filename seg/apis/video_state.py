@@ -15,8 +15,9 @@ from typing import Any, Generic, TypeVar
 import numpy as np
 import torch
 from mmdet.structures import DetDataSample
-from mmengine.structures import InstanceData
 from torch import Tensor
+
+from seg.models.query_generators import ObjectPrompt
 
 Features = TypeVar('Features')
 
@@ -129,10 +130,10 @@ def unpack_mask(packed: tuple[np.ndarray, tuple[int, int]]) -> Tensor:
 
 @dataclass
 class Condition:
-    """What the user gave for one object on one frame: a prompt (input-frame pixels) or a mask (H, W) bool at
-    the original size."""
+    """What the user gave for one object on one frame, at the original frame size: clicks and / or a box
+    (``ObjectPrompt``), or a mask (H, W) bool."""
 
-    prompts: InstanceData | None = None
+    prompt: ObjectPrompt | None = None
     mask: Tensor | None = None
 
 

@@ -121,15 +121,9 @@ def seen_mask(vocabulary: Vocabulary, trained: Vocabulary) -> Tensor:
 
 def install_vocabulary(model: nn.Module, vocabulary: Vocabulary, bank: Tensor,
                        seen: Tensor | None = None) -> None:
-    """Make ``model`` classify into ``vocabulary`` with text bank (N, K, D); ``seen`` (N,) keeps the
-    open-vocabulary re-scoring on (None: off)."""
+    """Make ``model`` classify into ``vocabulary`` with text bank (N, K, D) (``model.set_vocabulary``);
+    ``seen`` (N,) keeps the open-vocabulary re-scoring on (None: off)."""
+    from seg.models.classifiers import TextVocabulary
     if bank.shape[0] != vocabulary.num_classes:
         raise ValueError(f'bank has {bank.shape[0]} classes for a vocabulary of {vocabulary.num_classes}')
-    head, fusion = model.panoptic_head, model.panoptic_fusion_head
-    head.classifier.num_classes = vocabulary.num_classes
-    head.classifier.set_bank(bank, source=f'vocabulary of {vocabulary.num_classes} classes')
-    for module in (model, head, fusion):
-        module.num_classes = vocabulary.num_classes
-        module.num_things_classes = vocabulary.num_things
-        module.num_stuff_classes = vocabulary.num_stuff
-    model.set_seen_classes(seen)
+    model.set_vocabulary(TextVocabulary(bank, vocabulary.num_things, seen))

@@ -163,21 +163,24 @@ def test_features_are_held_for_the_window_only(predictor, toy_workspace, masks):
 
 def test_prompt_rules_of_the_one_prompt_model(predictor, frames):
     state = predictor.init_state(frames[:2])
+    published = 'but this model encodes one positive click or one box per prompt'
     cases = [
-        (dict(points=[[10, 10]], labels=[0]), 'negative clicks'),
-        (dict(points=[[10, 10], [20, 20]], labels=[1, 1]), '2 points given'),
-        (dict(points=[[10, 10]], labels=[1], box=[0, 0, 30, 30]), 'together with a box'),
-        (dict(points=[[10, 10]]), 'points and labels go together'),
+        (dict(points=[[10, 10], [20, 20]], labels=[1, 0]),
+         f'object 1: prompt 0 has a negative click, {published}'),
+        (dict(points=[[10, 10], [20, 20]], labels=[1, 1]), f'object 1: prompt 0 has 2 clicks, {published}'),
+        (dict(points=[[10, 10]], labels=[1], box=[0, 0, 30, 30]), 'prompt 0 has a box and 1 click'),
+        (dict(points=[[10, 10]], labels=[0]), 'at least one positive click'),
+        (dict(labels=[1], box=[0, 0, 30, 30]), 'labels given without points'),
         (dict(points=[[10, 10]], labels=[2]), r'1 \(positive\) or 0'),
-        (dict(box=[0, 0, 30, 900]), 'outside the frame'),
+        (dict(box=[0, 0, 30, 900]), r'box \[0.0, 0.0, 30.0, 900.0\] lies outside the frame'),
         (dict(), 'give points'),
     ]
     for prompt, message in cases:
         with pytest.raises(ValueError, match=message):
             predictor.add_new_points_or_box(state, 0, 1, **prompt)
     assert state.obj_ids == []  # nothing was added
-    predictor.add_new_points_or_box(state, 0, 1, points=[[10, 10]], labels=[1])
-    with pytest.raises(ValueError, match='clear_old_points=False'):
+    predictor.add_new_points_or_box(state, 0, 1, points=[[10, 10]])  # labels default to positive
+    with pytest.raises(ValueError, match='prompt 0 has 2 clicks'):  # added to the first click
         predictor.add_new_points_or_box(state, 0, 1, points=[[12, 12]], labels=[1], clear_old_points=False)
     with pytest.raises(IndexError, match='frame_idx 2'):
         predictor.add_new_points_or_box(state, 2, 1, points=[[10, 10]], labels=[1])
@@ -185,6 +188,22 @@ def test_prompt_rules_of_the_one_prompt_model(predictor, frames):
         predictor.add_new_mask(state, 0, 2, np.ones((10, 10), dtype=bool))
     with pytest.raises(ValueError, match='is empty'):
         predictor.add_new_mask(state, 0, 2, np.zeros(frames[0].shape[:2], dtype=bool))
+
+
+def test_click_set_model_takes_several_and_negative_clicks(toy_workspace, frames, masks):
+    options = dict(toy_workspace.cfg_options,
+                   **{'model.panoptic_head.prompt_encoder': dict(type='ClickSetPromptEncoder')})
+    with pytest.warns(UserWarning, match='non-strictly'):  # the toy checkpoint has no click-set parameters
+        clicks = VideoPredictor.from_config(toy_workspace.config, toy_workspace.checkpoint, 'cpu',
+                                            cfg_options=options, strict=False)
+    state = clicks.init_state(frames[:3])
+    ys, xs = np.nonzero(masks[1])
+    inside, outside = [float(xs.mean()), float(ys.mean())], [1.0, 1.0]
+    clicks.add_new_points_or_box(state, 0, 1, points=[inside, outside], labels=[1, 0])
+    clicks.add_new_points_or_box(state, 0, 1, points=[inside], labels=[1], clear_old_points=False)
+    prompt = state.objects[1].conditions[0].prompt
+    assert prompt.labels.tolist() == [1, 0, 1] and prompt.points.shape == (3, 2)
+    assert [r.frame_idx for r in clicks.propagate_in_video(state)] == [0, 1, 2]
 
 
 def test_model_without_prompt_queries_says_so(toy_workspace, frames):

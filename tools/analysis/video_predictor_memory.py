@@ -126,7 +126,7 @@ def tracked_video(predictor, num_frames: int, size: tuple[int, int], window: int
 def feature_mib(state) -> float:
     """Size of the features of one held frame."""
     features = state.features.get(state.features.frames[-1], lambda: None)
-    tensors = [*features.backbone, features.pixel_decoder[0], *features.pixel_decoder[1]]
+    tensors = [*features.backbone, features.pixels.mask_features, *features.pixels.memories]
     return sum(t.numel() * t.element_size() for t in tensors) / MIB
 
 

@@ -7,15 +7,18 @@ import torch
 from mmdet.models.detectors import Mask2Former
 from mmdet.models.detectors.base import BaseDetector
 from mmdet.registry import MODELS
-from mmdet.structures import SampleList
+from mmdet.structures import DetDataSample, SampleList
 from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
 from mmengine.config import ConfigDict
+from mmengine.structures import InstanceData
 from torch import Tensor
 
+from ..classifiers import TextVocabulary
 from ..data_preprocessors import split_padded_batch
 from ..heads.outputs import HeadOutputs, HeadPrediction
 from ..heads.query_masks import resample_through
 from ..utils import ensemble_open_vocab_logits, mask_pool
+from .image_features import ImageFeatures
 
 
 @MODELS.register_module()
@@ -93,6 +96,68 @@ class OMGSeg(Mask2Former):
                              f'({self.num_classes}).')
         self.seen_classes = seen
 
+    def set_vocabulary(self, vocabulary: TextVocabulary) -> None:
+        """Classify into ``vocabulary`` from now on: the classifier's bank and every module's class counts."""
+        head, fusion = self.panoptic_head, self.panoptic_fusion_head
+        head.classifier.num_classes = vocabulary.num_classes
+        head.classifier.set_bank(vocabulary.bank, source=f'vocabulary of {vocabulary.num_classes} classes')
+        for module in (self, head, fusion):
+            module.num_classes = vocabulary.num_classes
+            module.num_things_classes = vocabulary.num_things
+            module.num_stuff_classes = vocabulary.num_classes - vocabulary.num_things
+        self.set_seen_classes(vocabulary.seen_classes)
+
+    # ------------------------------------------------------------------ encode once, decode many
+    def encode(self, batch_inputs: Tensor, batch_data_samples: SampleList | None = None) -> ImageFeatures:
+        """Backbone + pixel decoder of a batch (B, 3, H, W), reusable by any number of :meth:`decode` calls.
+
+        The metas come from ``batch_data_samples``; without them the whole input is the image.
+        """
+        backbone = tuple(self.extract_feat(batch_inputs))
+        if batch_data_samples is None:
+            size = tuple(batch_inputs.shape[-2:])
+            metas = [dict(img_shape=size, batch_input_shape=size, ori_shape=size)] * batch_inputs.shape[0]
+        else:
+            metas = [sample.metainfo for sample in batch_data_samples]
+        return ImageFeatures(backbone, self.panoptic_head.encode(backbone), tuple(metas))
+
+    def decode(self, features: ImageFeatures, prompts: Sequence[InstanceData] | None = None,
+               vocabulary: TextVocabulary | None = None, *, data_samples: SampleList | None = None,
+               upsample: bool = False) -> HeadPrediction:
+        """Query decoder on encoded ``features``: object queries, or one query per prompt of ``prompts``
+        (one prompt set per image, ``seg.models.query_generators.prompts``, input-frame pixels).
+
+        ``vocabulary``: switch to it first (:meth:`set_vocabulary`; it stays). ``data_samples``: decode for
+        these samples instead (training / evaluation: they may carry GT, prompts, a 'sam' data tag).
+        Returns the last prediction set; ``cls_logits`` (B, Q, N+1) open-vocabulary re-scored when the model
+        does that; mask logits at 1/4 input size, or at the padded input size with ``upsample``.
+        """
+        if vocabulary is not None:
+            self.set_vocabulary(vocabulary)
+        samples = data_samples if data_samples is not None else self.query_samples(features, prompts)
+        prediction = self.panoptic_head.predict(features.pixels, samples, upsample=upsample)
+        if self.seen_classes is None:
+            return prediction
+        input_size = features.metainfos[0]['batch_input_shape']
+        cls_logits = self.open_vocab_logits(features.backbone, prediction, input_size)
+        return prediction._replace(cls_logits=cls_logits)
+
+    @staticmethod
+    def query_samples(features: ImageFeatures, prompts: Sequence[InstanceData] | None = None) -> SampleList:
+        """One data sample per encoded image (its meta), carrying that image's ``prompts`` if given."""
+        samples = [DetDataSample(metainfo=meta) for meta in features.metainfos]
+        if prompts is not None:
+            if len(prompts) != len(samples):
+                raise ValueError(f'decode got {len(prompts)} prompt sets for {len(samples)} encoded images')
+            for sample, image_prompts in zip(samples, prompts):
+                sample.prompts = image_prompts
+        return samples
+
+    def loss(self, batch_inputs: Tensor, batch_data_samples: SampleList) -> dict[str, Tensor]:
+        """Losses of the head on the encoded batch."""
+        features = self.encode(batch_inputs, batch_data_samples)
+        return self.panoptic_head.loss(features.pixels, batch_data_samples)
+
     def open_vocab_logits(self, feats: Sequence[Tensor], prediction: HeadPrediction,
                           input_size: tuple[int, int] | None = None) -> Tensor:
         """Class log-probabilities (B, Q, N+1) ensembling the head with mask-pooled CLIP features.
@@ -126,14 +191,10 @@ class OMGSeg(Mask2Former):
     def _predict_batch(self, batch_inputs: Tensor, batch_data_samples: SampleList,
                        rescale: bool = True) -> SampleList:
         """Predictions for one padded batch, as it is."""
-        feats = self.extract_feat(batch_inputs)
-        prediction = self.panoptic_head.predict(feats, batch_data_samples, upsample=False)  # 1/4 res
-        cls_logits = prediction.cls_logits
-        if self.seen_classes is not None:
-            cls_logits = self.open_vocab_logits(feats, prediction,
-                                                batch_data_samples[0].metainfo['batch_input_shape'])
+        features = self.encode(batch_inputs, batch_data_samples)
+        prediction = self.decode(features, data_samples=batch_data_samples)  # masks at 1/4 res
         results = self.panoptic_fusion_head.predict(
-            cls_logits, prediction.mask_logits, batch_data_samples, rescale=rescale)
+            prediction.cls_logits, prediction.mask_logits, batch_data_samples, rescale=rescale)
         return self.add_pred_to_datasample(batch_data_samples, results)
 
     def add_pred_to_datasample(self, data_samples: SampleList, results_list: list[dict]) -> SampleList:
@@ -147,4 +208,5 @@ class OMGSeg(Mask2Former):
 
     def _forward(self, batch_inputs: Tensor, batch_data_samples: SampleList) -> HeadOutputs:
         """Raw head outputs (every prediction set) without post-processing."""
-        return self.panoptic_head(self.extract_feat(batch_inputs), batch_data_samples)
+        features = self.encode(batch_inputs, batch_data_samples)
+        return self.panoptic_head.decode(features.pixels, batch_data_samples)

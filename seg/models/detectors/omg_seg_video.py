@@ -55,9 +55,9 @@ class OMGSegVideo(OMGSeg):
         """Losses of an image batch (B, 3, H, W) or a clip batch (B, T, 3, H, W)."""
         if batch_inputs.dim() != 5:
             return super().loss(batch_inputs, batch_data_samples)
-        feats = self.extract_feat(batch_inputs.flatten(0, 1))
+        features = self.encode(batch_inputs.flatten(0, 1))
         strips = [clip_strip_sample(sample) for sample in batch_data_samples]
-        return self.panoptic_head.loss(feats, strips)
+        return self.panoptic_head.loss(features.pixels, strips)
 
     def _forward(self, batch_inputs: Tensor, batch_data_samples: SampleList) -> HeadOutputs:
         """Raw head outputs; clip masks are strips (B, Q, T*h, w)."""
@@ -65,7 +65,7 @@ class OMGSegVideo(OMGSeg):
             return super()._forward(batch_inputs, batch_data_samples)
         strips = [clip_inference_sample(sample.video_data_samples[0], batch_inputs.shape[1])
                   for sample in batch_data_samples]
-        return self.panoptic_head(self.extract_feat(batch_inputs.flatten(0, 1)), strips)
+        return self.panoptic_head.decode(self.encode(batch_inputs.flatten(0, 1)).pixels, strips)
 
     # ------------------------------------------------------------------ inference
     def predict(self, batch_inputs: Tensor, batch_data_samples: SampleList,
@@ -88,8 +88,8 @@ class OMGSegVideo(OMGSeg):
         """Run the model tube by tube over a video (T, 3, H, W) and associate the queries across tubes."""
         tracker = QueryTubeTracker(store_device=self.mask_store_device, store_dtype=self.mask_store_dtype)
         for start, end in video_split(frames.shape[0], self.tube_length(frames.shape[0])):
-            feats = self.extract_feat(frames[start:end])
-            outputs = self.panoptic_head(feats, [clip_inference_sample(frame_samples[start], end - start)])
+            strip = clip_inference_sample(frame_samples[start], end - start)
+            outputs = self.panoptic_head(self.encode(frames[start:end]).pixels, [strip])
             tracker.add_clip(outputs.cls_logits[-1][0], outputs.objectness[-1][0], outputs.query_embeds[0],
                              strip_to_frames(outputs.mask_logits[-1][0], end - start))
         return tracker

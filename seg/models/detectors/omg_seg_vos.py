@@ -142,11 +142,11 @@ class OMGSegVOS(OMGSegVideo):
 
     def prompt_frame(self, frame: Tensor, meta: dict, masks: Tensor) -> Tensor:
         """Foreground probabilities (K, h, w) in the ``img_shape`` frame for object masks (K, h, w)."""
-        query_sample = DetDataSample(metainfo=meta)
-        query_sample.prompts = self.object_prompts(masks)
-        prediction = self.panoptic_head.predict(self.extract_feat(frame[None]), [query_sample])
+        prompts = self.object_prompts(masks)
+        features = self.encode(frame[None], [DetDataSample(metainfo=meta)])
+        prediction = self.decode(features, [prompts], upsample=True)
         height, width = meta['img_shape'][:2]
-        logits = prediction.mask_logits[0, :len(query_sample.prompts), :height, :width].float()
+        logits = prediction.mask_logits[0, :len(prompts), :height, :width].float()
         return logits.sigmoid().view(len(self.prompt_kinds), masks.shape[0], height, width).mean(0)
 
     def propagate_with_prompts(self, frames: Tensor, frame_samples: list[DetDataSample],

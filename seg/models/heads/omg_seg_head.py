@@ -16,7 +16,7 @@ from torch import Tensor, nn
 from ..utils import mask_pool, mlp
 from .clip_layout import frames_to_strip, samples_num_frames
 from .mask_losses import point_sampled_mask_losses
-from .outputs import DecoderQueries, HeadOutputs, HeadPrediction
+from .outputs import DecoderQueries, HeadOutputs, HeadPrediction, PixelFeatures
 from .prompt_query_mixin import PromptQueryMixin
 
 PROMPT_POS_DIMS = 512  # sine code of (cy, cx, w, h): 4 x 128
@@ -88,7 +88,7 @@ class OMGSegHead(PromptQueryMixin, Mask2FormerHead):
         self.enable_box_query = enable_box_query
         if enable_box_query:
             self._init_prompt_embeddings(feat_channels)
-            self._init_prompt_generators(prompt_encoder, prompt_sampler)
+            self._init_prompt_generators(prompt_encoder, prompt_sampler, feat_channels)
         self.classifier = MODELS.build(classifier)
         self.loss_objectness = MODELS.build(loss_objectness)
 
@@ -179,14 +179,24 @@ class OMGSegHead(PromptQueryMixin, Mask2FormerHead):
         attn_mask = self._attention_mask(mask_logits, attn_mask_target_size)
         return cls_logits, mask_logits, objectness, attn_mask
 
-    def forward(self, x: list[Tensor], batch_data_samples: SampleList) -> HeadOutputs:
-        """Run pixel decoder and the masked-attention decoder on multi-scale features ``x``.
+    def encode(self, x: list[Tensor]) -> PixelFeatures:
+        """Pixel decoder on multi-scale backbone features ``x``: what every query decoding reuses.
 
         The features are made contiguous first: the pixel decoder's results depend on the memory layout at
         the 1e-6 level (enough to flip attention-mask pixels), and contiguous inputs match the reference
         bit for bit.
         """
         mask_features, memories = self.pixel_decoder([feat.contiguous() for feat in x])
+        return PixelFeatures(mask_features, tuple(memories))
+
+    def forward(self, x: list[Tensor] | PixelFeatures, batch_data_samples: SampleList) -> HeadOutputs:
+        """Query decoder on backbone features ``x`` (pixel decoder run first) or on their
+        :meth:`encode` result."""
+        return self.decode(x if isinstance(x, PixelFeatures) else self.encode(x), batch_data_samples)
+
+    def decode(self, pixels: PixelFeatures, batch_data_samples: SampleList) -> HeadOutputs:
+        """Masked-attention decoder of the batch's queries (object or prompt queries) on ``pixels``."""
+        mask_features, memories = pixels
         num_frames = samples_num_frames(batch_data_samples)  # clips: frames folded into the batch
         mask_features = frames_to_strip(mask_features, num_frames)
         memories = [frames_to_strip(memory, num_frames) for memory in memories]
@@ -219,7 +229,7 @@ class OMGSegHead(PromptQueryMixin, Mask2FormerHead):
             return super()._get_targets_single(
                 cls_score.detach().float(), mask_pred.detach().float(), gt_instances, img_meta)
 
-    def loss(self, x: tuple[Tensor], batch_data_samples: SampleList) -> dict[str, Tensor]:
+    def loss(self, x: tuple[Tensor] | PixelFeatures, batch_data_samples: SampleList) -> dict[str, Tensor]:
         """Forward and compute the losses of every prediction set against the batch's ground truth."""
         if self.uses_prompts(batch_data_samples):  # 'sam' batch: prompts supervised by their own GT
             return dict(self.loss_prompts(x, batch_data_samples), loss_zero=self.unused_parameters_zero())
@@ -274,7 +284,7 @@ class OMGSegHead(PromptQueryMixin, Mask2FormerHead):
         return loss_cls, loss_obj, loss_mask, loss_dice
 
     # ------------------------------------------------------------------ inference
-    def predict(self, x: tuple[Tensor], batch_data_samples: SampleList,
+    def predict(self, x: tuple[Tensor] | PixelFeatures, batch_data_samples: SampleList,
                 upsample: bool = True) -> HeadPrediction:
         """Last prediction set, mask logits upsampled to the padded batch input size (or, with
         ``upsample=False``, at 1/4 of it: the fusion head upsamples them a chunk of queries at a time)."""

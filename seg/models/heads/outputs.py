@@ -17,6 +17,13 @@ class DecoderQueries(NamedTuple):
     self_attn_mask: Tensor | None = None
 
 
+class PixelFeatures(NamedTuple):
+    """Pixel-decoder outputs of a batch: mask features (B, C, H/4, W/4), multi-scale memories (B, C, h, w)."""
+
+    mask_features: Tensor
+    memories: tuple[Tensor, ...]
+
+
 class HeadOutputs(NamedTuple):
     """Per prediction set (initial queries + every decoder layer), best last.
 

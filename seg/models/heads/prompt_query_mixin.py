@@ -8,8 +8,10 @@ from mmdet.structures import SampleList
 from mmdet.utils import ConfigType, reduce_mean
 from torch import Tensor
 
+from ..query_generators.click_set_encoding import prompt_clicks
+from ..query_generators.click_simulation import append_clicks
 from .mask_losses import point_sampled_mask_losses
-from .outputs import DecoderQueries
+from .outputs import DecoderQueries, PixelFeatures
 
 PROMPT_DATA_TAG = 'sam'
 PROMPT_PARAM_NAMES = ('mask_tokens', 'pb_embedding', 'pos_linear')
@@ -35,8 +37,13 @@ class PromptQueryMixin:
     for them (class-agnostic data), but stay attached to the graph.
     """
 
-    def _init_prompt_generators(self, prompt_encoder: ConfigType, prompt_sampler: ConfigType) -> None:
-        """Build the (parameter-free) prompt encoder and sampler; parameters stay on the head."""
+    def _init_prompt_generators(self, prompt_encoder: ConfigType, prompt_sampler: ConfigType,
+                                feat_channels: int) -> None:
+        """Build the prompt encoder and sampler. The published encoding is parameter-free (its parameters
+        stay on the head); an encoder with ``takes_embed_dims`` (click sets) is a submodule of its own."""
+        prompt_encoder = dict(prompt_encoder)
+        if getattr(TASK_UTILS.get(prompt_encoder['type']), 'takes_embed_dims', False):
+            prompt_encoder.setdefault('embed_dims', feat_channels)
         self.prompt_encoder = TASK_UTILS.build(prompt_encoder)
         self.prompt_sampler = TASK_UTILS.build(prompt_sampler)
 
@@ -86,10 +93,18 @@ class PromptQueryMixin:
     def unused_parameters_zero(self) -> Tensor:
         """0 x (sum of the object-query and prompt parameters): every parameter is in every graph (DDP)."""
         names = OBJECT_QUERY_PARAM_NAMES + PROMPT_PARAM_NAMES
-        return sum(p.sum() for name in names for p in getattr(self, name).parameters()) * 0.0
+        params = [p for name in names for p in getattr(self, name).parameters()]
+        if isinstance(self.prompt_encoder, torch.nn.Module):  # click-set encoder parameters
+            params += list(self.prompt_encoder.parameters())
+        return sum(p.sum() for p in params) * 0.0
 
-    def loss_prompts(self, x: tuple[Tensor], batch_data_samples: SampleList) -> dict[str, Tensor]:
-        """Losses of a prompt batch: each prompt's mask against its own GT instance, every prediction set."""
+    def loss_prompts(self, x, batch_data_samples: SampleList) -> dict[str, Tensor]:
+        """Losses of a prompt batch: each prompt's mask against its own GT instance, every prediction set.
+        With a click-set encoder the prompts first get simulated corrective clicks
+        (:meth:`simulate_training_clicks`)."""
+        if getattr(self.prompt_encoder, 'takes_click_sets', False):
+            x = x if isinstance(x, PixelFeatures) else self.encode(x)
+            self.simulate_training_clicks(x, batch_data_samples)
         outputs = self(x, batch_data_samples)
         counts = [len(sample.prompts) for sample in batch_data_samples]
         targets = torch.cat([self._prompt_mask_targets(sample, outputs.mask_logits[0].device)
@@ -110,6 +125,32 @@ class PromptQueryMixin:
             prefix = '' if index == num_sets - 1 else f'd{index}.'
             loss_dict.update({prefix + name: value for name, value in values.items()})
         return loss_dict
+
+    @torch.no_grad()
+    def simulate_training_clicks(self, pixels: PixelFeatures, batch_data_samples: SampleList) -> None:
+        """SAM-style click simulation: each prompt gets 0 .. ``max_train_clicks - 1`` more clicks (uniform),
+        each in the largest error region of the model's current answer (positive in a miss, negative in a
+        false positive), decoded round by round on the same pixel features."""
+        device = pixels.mask_features.device
+        for sample in batch_data_samples:
+            if sample.get('prompts') is None:
+                sample.prompts = self.prompts_from_gt(sample, device)
+            clicks, labels = prompt_clicks(sample.prompts)
+            sample.prompts.clicks, sample.prompts.click_labels = clicks.cpu(), labels.cpu()
+        max_clicks = self.prompt_encoder.max_train_clicks
+        extra = [torch.randint(0, max_clicks, (len(sample.prompts),)) for sample in batch_data_samples]
+        for round_index in range(max((int(e.max()) for e in extra if len(e)), default=0)):
+            logits = self(pixels, batch_data_samples).mask_logits[-1]
+            input_size = tuple(batch_data_samples[0].metainfo['batch_input_shape'])
+            logits = F.interpolate(logits, size=input_size, mode='bilinear', align_corners=False)
+            for index, (sample, more) in enumerate(zip(batch_data_samples, extra)):
+                height, width = sample.metainfo['img_shape'][:2]
+                count = len(sample.prompts)
+                preds = (logits[index, :count, :height, :width] > 0).cpu()
+                gts = self._prompt_mask_targets(sample, torch.device('cpu'))[:, :height, :width]
+                prompts = sample.prompts
+                prompts.clicks, prompts.click_labels = append_clicks(
+                    prompts.clicks, prompts.click_labels, preds, gts, active=more > round_index)
 
     @staticmethod
     def _prompt_mask_targets(sample, device: torch.device) -> Tensor:

@@ -10,7 +10,7 @@ from mmengine.structures import InstanceData
 from torch import Tensor, nn
 
 from ..heads.outputs import DecoderQueries
-from .prompts import PROMPT_BOX, PROMPT_POINT, check_prompts
+from .prompts import PROMPT_BOX, PROMPT_POINT, check_prompts, one_query_prompt_problem
 
 CANVASES = ('batch_input_shape', 'img_shape')
 
@@ -58,6 +58,8 @@ class PromptQueryGenerator:
         num_feats, temperature: sine code per coordinate (4 * num_feats must be ``pos_linear``'s input).
     """
 
+    takes_click_sets = False  # one point or one box per query; see ClickSetPromptEncoder
+
     def __init__(self, *, point_as_box: bool = False, pseudo_box_size: float = 6.0,
                  canvas: str = 'batch_input_shape', jitter_scale: float = 0.4, num_feats: int = 128,
                  temperature: int = 10000) -> None:
@@ -85,6 +87,16 @@ class PromptQueryGenerator:
         boxes, types = self.boxes_and_types(prompts)
         return boxes_to_normalized_cxcywh(boxes, tuple(meta[self.canvas][:2])), types
 
+    def check_supported(self, prompts: InstanceData, record: str) -> None:
+        """Raise when ``prompts`` hold what this encoder cannot use (several / negative clicks per query)."""
+        problem = None if self.takes_click_sets else one_query_prompt_problem(prompts)
+        if problem is not None:
+            raise ValueError(
+                f'{record}: {problem}, but this model encodes one positive click or one box per prompt '
+                f'({type(self).__name__}, the published weights\' prompt encoding); give one click or one '
+                'box per object, or use a model trained with '
+                'panoptic_head.prompt_encoder=dict(type="ClickSetPromptEncoder")')
+
     def __call__(self, batch_prompts: list[InstanceData], batch_metas: list[dict], *, mask_token: Tensor,
                  type_embedding: nn.Embedding, pos_linear: nn.Module, training: bool) -> DecoderQueries:
         """Queries (B, N_max, C) of every image's prompts, with the diagonal-only self-attention mask."""
@@ -92,6 +104,7 @@ class PromptQueryGenerator:
         for index, (prompts, meta) in enumerate(zip(batch_prompts, batch_metas)):
             record = str(meta.get('img_path', f'batch image {index}'))
             check_prompts(prompts, meta['img_shape'], record=record)
+            self.check_supported(prompts, record)
         num_max = max(1, max(len(p) for p in batch_prompts))
         boxes = torch.tensor([0.5, 0.5, 1.0, 1.0], device=device).repeat(len(batch_prompts), num_max, 1)
         types = torch.full((len(batch_prompts), num_max), PROMPT_BOX, dtype=torch.long, device=device)

@@ -1,0 +1,73 @@
+"""Prompt encoder for a set of labelled clicks (+ an optional box) per object, as one query."""
+from __future__ import annotations
+
+import torch
+from mmdet.registry import TASK_UTILS
+from mmengine.structures import InstanceData
+from torch import Tensor, nn
+
+from ..heads.outputs import DecoderQueries
+from .prompt_encoding import PromptQueryGenerator, boxes_to_normalized_cxcywh, prompt_position_code
+from .prompts import CLICK_PADDING, CLICK_POSITIVE, PROMPT_POINT
+
+
+def prompt_clicks(prompts: InstanceData) -> tuple[Tensor, Tensor]:
+    """Clicks (N, K, 2) and labels (N, K) of a prompt set; sets without ``clicks`` have one positive click
+    per point prompt and none for boxes."""
+    if prompts.get('clicks') is not None:
+        return prompts.clicks.float(), prompts.click_labels.long()
+    is_point = prompts.types == PROMPT_POINT
+    labels = torch.where(is_point, CLICK_POSITIVE, CLICK_PADDING).long()[:, None]
+    return prompts.bboxes[:, None, :2].float(), labels
+
+
+@TASK_UTILS.register_module()
+class ClickSetPromptEncoder(nn.Module, PromptQueryGenerator):
+    """:class:`PromptQueryGenerator` whose query also encodes all of the object's clicks.
+
+    content = ``type_embedding[type] + mask_token + mean over valid clicks k of (label_embed[label_k] +
+    click_proj(sine code of click k))``; position = the box's, or the first positive click's, code (as
+    the base class). Its parameters (``label_embed`` (2, C), ``click_proj`` (C, 4 * num_feats)) live under
+    ``panoptic_head.prompt_encoder.*``: only models built with this encoder have them.
+
+    Args:
+        embed_dims: query width C (the head fills in its ``feat_channels``).
+        max_train_clicks: training draws 1 .. this many clicks per prompt (click simulation, see
+            ``PromptQueryMixin.simulate_training_clicks``).
+        Other arguments: as :class:`PromptQueryGenerator`.
+    """
+
+    takes_click_sets = True
+    takes_embed_dims = True
+
+    def __init__(self, *, embed_dims: int, max_train_clicks: int = 5, **kwargs) -> None:
+        nn.Module.__init__(self)
+        PromptQueryGenerator.__init__(self, **kwargs)
+        if max_train_clicks < 1:
+            raise ValueError(f'max_train_clicks must be >= 1, got {max_train_clicks}')
+        self.max_train_clicks = max_train_clicks
+        self.label_embed = nn.Embedding(2, embed_dims)  # row 0 = negative, row 1 = positive click
+        self.click_proj = nn.Linear(4 * self.num_feats, embed_dims)
+
+    def forward(self, batch_prompts: list[InstanceData], batch_metas: list[dict], *, mask_token: Tensor,
+                type_embedding: nn.Embedding, pos_linear: nn.Module, training: bool) -> DecoderQueries:
+        """Queries (B, N_max, C) as the base class, plus the click-set term in the content."""
+        queries = PromptQueryGenerator.__call__(
+            self, batch_prompts, batch_metas, mask_token=mask_token, type_embedding=type_embedding,
+            pos_linear=pos_linear, training=training)
+        click_term = torch.zeros_like(queries.content)
+        for index, (prompts, meta) in enumerate(zip(batch_prompts, batch_metas)):
+            if len(prompts):
+                click_term[index, :len(prompts)] = self.click_content(prompts.to(mask_token.device), meta)
+        return queries._replace(content=queries.content + click_term)
+
+    def click_content(self, prompts: InstanceData, meta: dict) -> Tensor:
+        """Mean click embedding (N, C) of each prompt (0 for prompts without clicks)."""
+        clicks, labels = prompt_clicks(prompts)
+        as_boxes = torch.cat([clicks, clicks], dim=-1)
+        normalized = boxes_to_normalized_cxcywh(as_boxes, tuple(meta[self.canvas][:2]))
+        code = prompt_position_code(normalized, self.num_feats, self.temperature)
+        embeds = self.click_proj(code.to(self.click_proj.weight.dtype))
+        embeds = embeds + self.label_embed(labels.clamp(min=0))
+        valid = (labels != CLICK_PADDING).to(embeds.dtype)[..., None]
+        return (embeds * valid).sum(1) / valid.sum(1).clamp(min=1)
