@@ -224,3 +224,17 @@ def test_labels_follow_the_vocabulary(predictor, frames, masks):
     finally:
         predictor.reset_classes()
     assert list(predictor.propagate_in_video(state))[0].class_names[0] in predictor.class_names
+
+
+def test_video_file_is_a_video(predictor, frames, masks, tmp_path):
+    import cv2
+    path = tmp_path / 'clip.avi'
+    height, width = frames[0].shape[:2]
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*'MJPG'), 5, (width, height))
+    for frame in frames[:3]:
+        writer.write(np.ascontiguousarray(frame[..., ::-1]))
+    writer.release()
+    state = predictor.init_state(path)
+    assert state.num_frames == 3 and state.frames.original_size == (height, width)
+    predictor.add_new_mask(state, 1, 1, masks[1])
+    assert [r.frame_idx for r in predictor.propagate_in_video(state, reverse=True)] == [1, 0]
