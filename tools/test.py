@@ -34,6 +34,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--show', action='store_true', help='display predictions in a window')
     parser.add_argument('--show-dir', help='save renderings under <work_dir>/<timestamp>/<show_dir>')
     parser.add_argument('--wait-time', type=float, default=2, help='seconds between shown images')
+    parser.add_argument('--bank', help='text-bank file (tools/gen_cls.py) to classify with instead of the '
+                        "config's; its recorded classes must be the config's vocabulary")
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, e.g. test_dataloader.batch_size=1')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
@@ -89,6 +91,7 @@ def main(argv=None) -> dict:
     if seen is not None:
         cfg.model.seen_classes = seen
     enable_visualization(cfg, args)
+    use_bank(cfg, args.bank)
     if args.out:
         add_dump_metric(cfg, args.out)
     out_dir = result_dir(cfg, args)
@@ -109,6 +112,37 @@ def main(argv=None) -> dict:
         finish_result_files(written, out_dir)
     write_metrics(metrics, args.metrics_out or os.path.join(runner.log_dir, 'metrics.json'))
     return metrics
+
+
+def use_bank(cfg, bank: str | None) -> None:
+    """Point the classifier at ``bank`` (if given) and refuse a bank that records other classes than the
+    ones the config's labels mean (what gen_cls.py CONFIG encodes), naming the file and the first
+    difference."""
+    from seg.models.text_embeddings import BankVocabularyError, bank_path, check_bank_vocabulary
+    from seg.models.text_embeddings.vocabulary_check import scored_vocabulary
+    classifier = cfg.model.get('panoptic_head', {}).get('classifier')
+    if classifier is None:
+        if bank:
+            raise SystemExit('error: --bank: the model has no panoptic_head.classifier')
+        return
+    if bank:
+        if not os.path.isfile(bank):
+            raise SystemExit(f'error: --bank {bank}: file not found')
+        stem = os.path.splitext(os.path.basename(bank))[0]
+        classifier.update(bank_name=stem, embeddings_dir=os.path.dirname(os.path.abspath(bank)),
+                          placeholder_bank=False)
+    if not classifier.get('bank_name'):
+        return
+    from mmengine.registry import init_default_scope
+    init_default_scope(cfg.get('default_scope', 'mmdet'))  # the dataset is built (lazily) for its classes
+    vocabulary = scored_vocabulary(cfg)
+    if vocabulary is None:
+        return
+    path = bank_path(classifier.get('embeddings_dir', 'data/embeddings'), classifier['bank_name'])
+    try:
+        check_bank_vocabulary(path, *vocabulary)
+    except BankVocabularyError as err:
+        raise SystemExit(f'error: {err}') from None
 
 
 def result_dir(cfg, args: argparse.Namespace) -> str | None:
