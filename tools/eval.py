@@ -4,12 +4,17 @@ TASK and inputs:
   coco_panoptic  GT: COCO panoptic JSON (PNG folder beside it, named after the JSON; --gt-folder);
                  PRED: the same structure (--pred-folder).
   coco_instance  GT: COCO instances JSON; PRED: COCO results JSON (RLE segmentations, scores).
-  semantic       GT / PRED: folders of label PNGs with matching names (--num-classes, --ignore-index).
-  ytvis          GT: YouTube-VIS JSON with annotations; PRED: results.json.
+  semantic       GT: folder of label PNGs, or a COCO panoptic JSON (label = the category's position in its
+                 "categories"; --gt-folder); PRED: folder of label PNGs with matching names
+                 (--num-classes, --ignore-index).
+  ytvis          GT: YouTube-VIS JSON with annotations, or the CocoVID JSON our configs read
+                 (annotations/youtube_vis_2019_*.json); PRED: results.json.
   vps            GT: VIPSeg panoptic JSON with panomasksRGB/ beside it; PRED: folder with pred.json
                  and pan_pred/<video>/<frame>.png.
   davis          GT: DAVIS-2017 root (Annotations/480p, ImageSets); PRED: folder of per-sequence PNGs.
 Prints a table and, with --out, writes the flat metrics (percent) as JSON, atomically.
+``tools/test.py --out-dir DIR`` writes all these prediction formats; a ``tools/test.py --out`` pickle holds
+raw predictions, not result files, and is refused with that hint.
 """
 from __future__ import annotations
 
@@ -26,7 +31,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--gt', required=True, help='ground-truth file or folder (see the task list)')
     parser.add_argument('--pred', required=True, help='prediction file or folder (see the task list)')
     parser.add_argument('--out', help='write the metrics (percent) to this JSON file')
-    parser.add_argument('--gt-folder', help='coco_panoptic / vps: GT PNG folder (default: beside the JSON)')
+    parser.add_argument('--gt-folder', help='coco_panoptic / semantic / vps: GT PNG folder (default: beside '
+                        'the JSON)')
     parser.add_argument('--pred-folder', help='coco_panoptic: prediction PNG folder (default: beside JSON)')
     parser.add_argument('--num-classes', type=int, help='semantic: number of classes')
     parser.add_argument('--ignore-index', type=int, default=255, help='semantic: ignored GT label')
@@ -54,7 +60,7 @@ def run_task(args: argparse.Namespace) -> dict:
         return F.evaluate_coco_instance(args.gt, args.pred)
     if args.task == 'semantic':
         return F.evaluate_semantic_folders(args.gt, args.pred, args.num_classes, args.ignore_index,
-                                           progress=progress)
+                                           gt_folder=args.gt_folder, progress=progress)
     if args.task == 'ytvis':
         return F.evaluate_ytvis(args.gt, args.pred)
     if args.task == 'vps':

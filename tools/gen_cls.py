@@ -23,6 +23,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         'a .txt file with one class per line, or an ext/class_names list name '
                         '(suffix :things for its thing classes only)')
     parser.add_argument('--name', help='dataset part of the output name (default: from the config)')
+    parser.add_argument('--num-things', type=int, help='how many of the classes (the first ones) are things; '
+                        'recorded in the bank sidecar (default: from the config or the class file)')
     parser.add_argument('--batch-size', type=int, default=256, help='prompts per text-tower call')
     parser.add_argument('--device', default='cpu', help='device of the text tower, e.g. cpu or cuda:0')
     parser.add_argument('--seed', type=int, default=0,
@@ -31,12 +33,16 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def read_class_list(spec: str) -> list[str]:
-    """Class names from a .json/.txt file or an ``ext/class_names`` list name."""
+def read_class_list(spec: str) -> tuple[list[str], int | None]:
+    """(class names, number of thing classes or None when unknown) from a .json/.txt file or an
+    ``ext/class_names`` list name. A .json {"thing_classes", "stuff_classes"} and a list name give the split;
+    a .txt file or a .json list is things only unless --num-things says otherwise."""
     path = Path(spec)
+    num_things = None
     if path.suffix == '.json' and path.is_file():
         content = json.loads(path.read_text(encoding='utf-8'))
         if isinstance(content, dict):
+            num_things = len(content.get('thing_classes', []))
             content = list(content.get('thing_classes', [])) + list(content.get('stuff_classes', []))
     elif path.is_file():
         content = [line.strip() for line in path.read_text(encoding='utf-8').splitlines() if line.strip()]
@@ -45,55 +51,17 @@ def read_class_list(spec: str) -> list[str]:
         list_name, _, part = spec.partition(':')
         names = load_class_names(list_name)
         content = list(names.thing_classes if part == 'things' else names.classes)
+        num_things = len(names.thing_classes)
     names = [c for c in content if isinstance(c, str) and c.strip()]
     if not names or len(names) != len(content):
         raise ValueError(f'{spec}: expected a non-empty list of class-name strings')
-    return names
+    return names, num_things
 
 
-def mark_lazy(dataset_cfg):
-    """Set ``lazy_init=True`` on a dataset config and every nested dataset config (metainfo only)."""
-    if isinstance(dataset_cfg, (list, tuple)):
-        for item in dataset_cfg:
-            mark_lazy(item)
-        return dataset_cfg
-    if not isinstance(dataset_cfg, dict):
-        return dataset_cfg
-    for key in ('dataset', 'datasets'):
-        if key in dataset_cfg:
-            mark_lazy(dataset_cfg[key])
-    dataset_cfg['lazy_init'] = True
-    return dataset_cfg
-
-
-def dataset_vocabulary(dataset) -> tuple[list[str], str]:
-    """(classes, dataset_name) of a built dataset, unwrapping Repeat/ClassBalanced wrappers."""
-    while not hasattr(dataset, 'dataset_name') and hasattr(dataset, 'dataset'):
-        dataset = dataset.dataset
-    name = getattr(dataset, 'dataset_name', None) or type(dataset).__name__
-    return list(dataset.metainfo['classes']), name
-
-
-def dataloader_dataset(cfg, key: str):
-    """``cfg[key].dataset`` or None when the loader (or its dataset) is absent, as in eval configs."""
-    loader = cfg.get(key)
-    return loader.get('dataset') if loader else None
-
-
-def config_vocabulary(cfg) -> tuple[list[str], str]:
-    """(classes, dataset_name): ``cfg.CLASSES``/``DATASET_NAME`` or the train (else test) dataset metainfo."""
-    if cfg.get('CLASSES') is not None:
-        name = cfg.get('DATASET_NAME')
-        if not name:
-            raise KeyError('the config defines CLASSES but not DATASET_NAME (the bank file name part)')
-        return list(cfg.CLASSES), name
-    from copy import deepcopy
-
-    from mmdet.registry import DATASETS
-    dataset_cfg = dataloader_dataset(cfg, 'train_dataloader') or dataloader_dataset(cfg, 'test_dataloader')
-    if dataset_cfg is None:
-        raise KeyError('the config has neither CLASSES nor a train/test_dataloader.dataset with classes')
-    return dataset_vocabulary(DATASETS.build(mark_lazy(deepcopy(dataset_cfg))))
+def config_num_things(cfg) -> int | None:
+    """Thing-class count of the config's head (``model.panoptic_head.num_things_classes``), if set."""
+    value = cfg.model.get('panoptic_head', {}).get('num_things_classes')
+    return int(value) if value is not None else None
 
 
 def clip_model_name(cfg, backbone) -> str:
@@ -113,16 +81,20 @@ def main(argv=None) -> Path:
 
     import seg  # noqa: F401  (registers our modules)
     from seg.models.text_embeddings import VILD_TEMPLATES, bank_path, build_text_bank, save_text_bank
+    from seg.models.text_embeddings.vocabulary_check import config_vocabulary
     from seg.utils.config_utils import load_config
 
     cfg = load_config(args.config, args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmdet'))
     if args.classes:
-        classes = read_class_list(args.classes)
+        classes, num_things = read_class_list(args.classes)
         name = args.name or Path(args.classes.partition(':')[0]).stem
     else:
-        classes, name = config_vocabulary(cfg)
+        (classes, name), num_things = config_vocabulary(cfg), config_num_things(cfg)
         name = args.name or name
+    num_things = args.num_things if args.num_things is not None else num_things
+    if num_things is not None and not 0 <= num_things <= len(classes):
+        raise SystemExit(f'error: --num-things {num_things} outside [0, {len(classes)}]')
     torch.manual_seed(args.seed)  # pretrained towers ignore it; random (toy) towers become reproducible
     backbone = MODELS.build(cfg.model.backbone).to(args.device).eval()
     if not hasattr(backbone, 'encode_text'):
@@ -135,7 +107,8 @@ def main(argv=None) -> Path:
         bank = build_text_bank(classes, backbone.encode_text, VILD_TEMPLATES, batch_size=args.batch_size,
                                progress=True)
     save_text_bank(bank, path, metadata=dict(model_name=model_name, dataset_name=name, config=args.config,
-                                             class_names=classes, templates=list(VILD_TEMPLATES)))
+                                             class_names=classes, num_things=num_things,
+                                             templates=list(VILD_TEMPLATES)))
     print(f'[gen_cls] saved {tuple(bank.shape)} to {path}')
     return path
 

@@ -1,4 +1,8 @@
-"""Evaluate a model: ``python tools/test.py CONFIG [CHECKPOINT | --checkpoint CKPT] [--show-dir DIR]``."""
+"""Evaluate a model: ``python tools/test.py CONFIG [CHECKPOINT | --checkpoint CKPT] [--show-dir DIR]``.
+
+``--out-dir DIR`` writes every metric's benchmark result files (COCO panoptic / instance, semantic PNGs,
+YouTube-VIS, VIPSeg, DAVIS) under DIR for ``tools/eval.py``; ``--format-only`` writes them without scoring.
+"""
 from __future__ import annotations
 
 import argparse
@@ -21,10 +25,17 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='load only the checkpoint keys that match the model (reported, not fatal)')
     parser.add_argument('--work-dir', help='where logs and result files go (default work_dirs/<config>)')
     parser.add_argument('--out', help='dump raw predictions to this .pkl/.pickle file')
+    parser.add_argument('--out-dir', help='write the benchmark result files of every metric here, one '
+                        'sub-folder per metric (relative: inside the work dir; default with --format-only: '
+                        '<work_dir>/results)')
+    parser.add_argument('--format-only', action='store_true',
+                        help='only write the result files (no scoring; for test splits without GT)')
     parser.add_argument('--metrics-out', help='write the metrics as JSON (default: <log dir>/metrics.json)')
     parser.add_argument('--show', action='store_true', help='display predictions in a window')
     parser.add_argument('--show-dir', help='save renderings under <work_dir>/<timestamp>/<show_dir>')
     parser.add_argument('--wait-time', type=float, default=2, help='seconds between shown images')
+    parser.add_argument('--bank', help='text-bank file (tools/gen_cls.py) to classify with instead of the '
+                        "config's; its recorded classes must be the config's vocabulary")
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, e.g. test_dataloader.batch_size=1')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
@@ -80,8 +91,11 @@ def main(argv=None) -> dict:
     if seen is not None:
         cfg.model.seen_classes = seen
     enable_visualization(cfg, args)
+    use_bank(cfg, args.bank)
     if args.out:
         add_dump_metric(cfg, args.out)
+    out_dir = result_dir(cfg, args)
+    written = prepare_result_files(cfg, out_dir, args.format_only) if out_dir else []
     runner = SegRunner.from_cfg(cfg)
     if args.checkpoint is not None:
         from seg.models.utils.checkpoint import CheckpointFileError, CheckpointMismatchError
@@ -94,8 +108,76 @@ def main(argv=None) -> dict:
                       '(random where none is set)')
         runner._init_model_weights()
     metrics = runner.test()
+    if out_dir:
+        finish_result_files(written, out_dir)
     write_metrics(metrics, args.metrics_out or os.path.join(runner.log_dir, 'metrics.json'))
     return metrics
+
+
+def use_bank(cfg, bank: str | None) -> None:
+    """Point the classifier at ``bank`` (if given) and refuse a bank that records other classes than the
+    ones the config's labels mean (what gen_cls.py CONFIG encodes), naming the file and the first
+    difference."""
+    from seg.models.text_embeddings import BankVocabularyError, bank_path, check_bank_vocabulary
+    from seg.models.text_embeddings.vocabulary_check import scored_vocabulary
+    classifier = cfg.model.get('panoptic_head', {}).get('classifier')
+    if classifier is None:
+        if bank:
+            raise SystemExit('error: --bank: the model has no panoptic_head.classifier')
+        return
+    if bank:
+        if not os.path.isfile(bank):
+            raise SystemExit(f'error: --bank {bank}: file not found')
+        stem = os.path.splitext(os.path.basename(bank))[0]
+        classifier.update(bank_name=stem, embeddings_dir=os.path.dirname(os.path.abspath(bank)),
+                          placeholder_bank=False)
+    if not classifier.get('bank_name'):
+        return
+    from mmengine.registry import init_default_scope
+    init_default_scope(cfg.get('default_scope', 'mmdet'))  # the dataset is built (lazily) for its classes
+    vocabulary = scored_vocabulary(cfg)
+    if vocabulary is None:
+        return
+    path = bank_path(classifier.get('embeddings_dir', 'data/embeddings'), classifier['bank_name'])
+    try:
+        check_bank_vocabulary(path, *vocabulary)
+    except BankVocabularyError as err:
+        raise SystemExit(f'error: {err}') from None
+
+
+def result_dir(cfg, args: argparse.Namespace) -> str | None:
+    """The absolute ``--out-dir`` (relative ones inside the work dir; ``results`` for --format-only)."""
+    out_dir = args.out_dir or ('results' if args.format_only else None)
+    if out_dir is None:
+        return None
+    return os.path.abspath(os.path.join(cfg.work_dir, out_dir))
+
+
+def prepare_result_files(cfg, out_dir: str, format_only: bool) -> list:
+    """Point the test metrics at ``out_dir`` (written via ``out_dir.partial``); print where files go."""
+    from mmengine.dist import is_main_process
+
+    from seg.evaluation.result_files import clear_staging, configure_result_files, describe
+    try:
+        written = configure_result_files(cfg, out_dir, format_only)
+    except ValueError as err:
+        raise SystemExit(f'error: {err}') from None
+    if is_main_process():
+        clear_staging(out_dir)
+        for line in describe(written, out_dir):
+            print(f'[test] {line}')
+    return written
+
+
+def finish_result_files(written: list, out_dir: str) -> None:
+    """Rank 0 moves the finished result folder into place, once every rank has written its files."""
+    from mmengine.dist import barrier, is_main_process
+
+    from seg.evaluation.result_files import publish_results
+    barrier()
+    if is_main_process():
+        publish_results(out_dir)
+        print(f'[test] result files written to {out_dir}')
 
 
 def load_weights(runner, checkpoint: str, strict: bool) -> None:

@@ -15,7 +15,7 @@ DEFAULT_CONFIG = str(Path(__file__).resolve().parents[1] / 'configs' / 'toy' / '
 
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
-    """--config/--checkpoint or --pretrained, --device, --cfg-options, --classes/--stuff-classes."""
+    """--config/--checkpoint or --pretrained, --device, --cfg-options, --classes/--stuff-classes, --bank."""
     parser.add_argument('--config', default=DEFAULT_CONFIG, help='model config (default: the toy config)')
     parser.add_argument('--checkpoint', help='weights for --config (without: random weights, a warning)')
     parser.add_argument('--pretrained', help='folder / hub id: config.py + model.pth (not --config)')
@@ -24,10 +24,15 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--classes', help='thing classes: "cat,dog" or a .txt (one per line) / .json file; '
                         'default: the model\'s vocabulary')
     parser.add_argument('--stuff-classes', help='stuff (region) classes, same formats as --classes')
+    parser.add_argument('--bank', help='a text-bank file from tools/gen_cls.py (offline vocabulary; its '
+                        'class names come from the .json beside it); not with --classes')
 
 
 def predictor_from_args(cls: type[PredictorBase], args: argparse.Namespace, **kwargs) -> PredictorBase:
     """The predictor the options describe, with the requested vocabulary installed."""
+    bank = getattr(args, 'bank', None)
+    if bank and (args.classes or args.stuff_classes):
+        raise ValueError('--bank and --classes/--stuff-classes both set a vocabulary; give one')
     if args.pretrained:
         predictor = cls.from_pretrained(args.pretrained, args.device, cfg_options=args.cfg_options, **kwargs)
     else:
@@ -35,7 +40,9 @@ def predictor_from_args(cls: type[PredictorBase], args: argparse.Namespace, **kw
             warnings.warn('no --checkpoint given: the model has random weights; outputs are meaningless')
         predictor = cls.from_config(args.config, args.checkpoint, args.device, cfg_options=args.cfg_options,
                                     **kwargs)
-    if args.classes or args.stuff_classes:
+    if bank:
+        predictor.set_bank(bank)
+    elif args.classes or args.stuff_classes:
         things = parse_class_list(args.classes) if args.classes else []
         stuff = parse_class_list(args.stuff_classes) if args.stuff_classes else []
         predictor.set_classes(things, stuff)

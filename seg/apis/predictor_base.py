@@ -28,6 +28,7 @@ from .vocabulary import (
     config_vocabulary,
     encode_vocabulary,
     install_vocabulary,
+    load_bank_vocabulary,
     seen_mask,
     vocabulary_cache_dir,
 )
@@ -113,6 +114,14 @@ class PredictorBase:
         commas. The text embeddings come from the model's CLIP text tower, cached in ``cache_dir``."""
         vocabulary = Vocabulary.from_names(list(thing_classes), list(stuff_classes))
         bank = encode_vocabulary(self.model, vocabulary, self.cache_dir)
+        seen = seen_mask(vocabulary, self.trained_vocabulary) if self._trained_seen is not None else None
+        self._install(vocabulary, bank, seen)
+        return vocabulary
+
+    def set_bank(self, path: str | os.PathLike, num_things: int | None = None) -> Vocabulary:
+        """Classify into the vocabulary of a bank file from ``tools/gen_cls.py`` (offline vocabulary; its
+        class names are read from the bank's sidecar, the first ``num_things`` are things)."""
+        vocabulary, bank = load_bank_vocabulary(path, num_things)
         seen = seen_mask(vocabulary, self.trained_vocabulary) if self._trained_seen is not None else None
         self._install(vocabulary, bank, seen)
         return vocabulary

@@ -11,7 +11,14 @@ import torch
 from mmengine.config import Config
 from torch import Tensor, nn
 
-from seg.models.text_embeddings import bank_path, cached_text_bank, split_synonyms
+from seg.models.text_embeddings import (
+    BankVocabularyError,
+    bank_metadata,
+    bank_path,
+    cached_text_bank,
+    load_text_bank,
+    split_synonyms,
+)
 
 DEFAULT_CACHE_DIR = 'data/embeddings/cache'
 
@@ -96,6 +103,22 @@ def config_vocabulary(cfg: Config, model: nn.Module) -> Vocabulary:
         if names is not None and len(names) == num_classes:
             return Vocabulary(tuple(names), num_things)
     return Vocabulary(tuple(f'class_{i}' for i in range(num_classes)), num_things)
+
+
+def load_bank_vocabulary(path: str | os.PathLike,
+                         num_things: int | None = None) -> tuple[Vocabulary, Tensor]:
+    """(vocabulary, bank (N, K, D)) of a bank file written by ``tools/gen_cls.py``: the class names are the
+    ones its ``.json`` sidecar records; things are the first ``num_things`` (default: as recorded, else
+    all)."""
+    meta = bank_metadata(path) or {}
+    names = meta.get('class_names')
+    if not names:
+        raise BankVocabularyError(f'text bank {path}: no class names recorded beside it '
+                                  f'({Path(path).with_suffix(".json")}); rebuild it with tools/gen_cls.py')
+    bank = load_text_bank(path, num_classes=len(names))
+    if num_things is None:
+        num_things = meta.get('num_things')
+    return Vocabulary(tuple(names), len(names) if num_things is None else int(num_things)), bank
 
 
 def vocabulary_cache_dir(cfg: Config) -> str:

@@ -20,11 +20,19 @@ def read_json(path: str) -> Any:
     """Load a JSON file, raising EvalInputError naming the file on failure."""
     if not os.path.isfile(path):
         raise EvalInputError(f'{path}: file not found')
+    with open(path, 'rb') as f:
+        head = f.read(2)
+    if head[:1] == b'\x80':  # pickle protocol 2+ opcode
+        raise EvalInputError(f'{path}: a pickle (raw predictions, as tools/test.py --out writes), not a '
+                             'result file; write the benchmark files with '
+                             'tools/test.py CONFIG CKPT --out-dir DIR')
     try:
         with open(path, encoding='utf-8') as f:
             return json.load(f)
     except json.JSONDecodeError as err:
         raise EvalInputError(f'{path}: invalid JSON ({err})') from err
+    except UnicodeDecodeError as err:
+        raise EvalInputError(f'{path}: not a JSON text file ({err.reason} at byte {err.start})') from err
 
 
 def read_png(path: str, *, record: str = '') -> np.ndarray:

@@ -19,8 +19,8 @@ from .fileio import EvalInputError, read_json
 from .instance_ap import check_score, run_cocoeval
 from .rle_checks import find_invalid, to_compressed_rle
 
-__all__ = ['YTVIS_AREA_RANGES', 'VideoCOCOeval', 'evaluate_ytvis', 'load_ytvis_gt', 'load_ytvis_results',
-           'video_iou']
+__all__ = ['YTVIS_AREA_RANGES', 'VideoCOCOeval', 'cocovid_to_ytvis', 'evaluate_ytvis', 'is_cocovid',
+           'load_ytvis_gt', 'load_ytvis_results', 'video_iou']
 
 YTVIS_AREA_RANGES = [[0 ** 2, 1e5 ** 2], [0 ** 2, 128 ** 2], [128 ** 2, 256 ** 2], [256 ** 2, 1e5 ** 2]]
 
@@ -46,10 +46,49 @@ def _frame_rles(record: dict, video: dict, where: str) -> list:
     return [to_compressed_rle(s, height, width, checked=True) for s in segms]
 
 
+def is_cocovid(data) -> bool:
+    """True for mmdet's CocoVID layout (``images`` + one annotation per frame with ``instance_id``), the
+    form ``tools/dataset_convert`` writes and our YouTube-VIS dataset configs read."""
+    return (isinstance(data, dict) and isinstance(data.get('images'), list)
+            and isinstance(data.get('annotations'), list)
+            and all('instance_id' in ann for ann in data['annotations'][:1]))
+
+
+def cocovid_to_ytvis(data: dict, source: str = 'gt') -> dict:
+    """CocoVID (per-frame annotations) -> YouTube-VIS (per-track ``segmentations``, one entry per frame).
+
+    A video's frames are its images ordered by ``frame_id``; a track is one (video_id, instance_id).
+    """
+    frames = defaultdict(list)
+    for image in data['images']:
+        frames[image['video_id']].append(image)
+    position = {}
+    for video_id, images in frames.items():
+        for index, image in enumerate(sorted(images, key=lambda im: im.get('frame_id', 0))):
+            position[image['id']] = (video_id, index)
+    videos = [dict(video, length=len(frames.get(video['id'], []))) for video in data.get('videos', [])]
+    tracks = {}
+    for index, ann in enumerate(data['annotations']):
+        if ann.get('image_id') not in position:
+            raise EvalInputError(f'{source}: annotations[{index}] has unknown image_id '
+                                 f'{ann.get("image_id")!r}')
+        video_id, frame = position[ann['image_id']]
+        key = (video_id, ann['instance_id'])
+        if key not in tracks:
+            tracks[key] = {'video_id': video_id, 'category_id': ann['category_id'],
+                           'iscrowd': int(ann.get('iscrowd', 0)),
+                           'segmentations': [None] * len(frames[video_id])}
+        tracks[key]['segmentations'][frame] = ann['segmentation']
+    return {'videos': videos, 'categories': data.get('categories'), 'annotations': list(tracks.values())}
+
+
 def load_ytvis_gt(gt: str | dict) -> tuple[dict, list, list]:
-    """(videos by id, GT tracks, category ids) from a YouTube-VIS JSON with annotations."""
+    """(videos by id, GT tracks, category ids) from a YouTube-VIS JSON with annotations, or the CocoVID
+    JSON our YouTube-VIS configs read."""
     source = gt if isinstance(gt, str) else 'gt'
     data = read_json(gt) if isinstance(gt, str) else gt
+    if is_cocovid(data):
+        data = cocovid_to_ytvis(data, source)
     for key in ('videos', 'annotations', 'categories'):
         if not isinstance(data, dict) or not isinstance(data.get(key), list):
             raise EvalInputError(f'{source}: expected a YouTube-VIS JSON with a "{key}" list')

@@ -24,16 +24,21 @@ class SemSegIoUMetric(BaseMetric):
         ignore_index: GT label that is not evaluated (our datasets use 65535 = NO_OBJ).
         output_dir: if set, each prediction is also saved as a label PNG named after its image
             (relative paths are inside the run's work dir).
+        format_only: only export the PNGs (no GT needed); returns no metric.
     """
 
     default_prefix: Optional[str] = 'sem_seg'
 
     def __init__(self, *, num_classes: int | None = None, ignore_index: int = 255,
-                 output_dir: str | None = None, collect_device: str = 'cpu', prefix: str | None = None):
+                 output_dir: str | None = None, format_only: bool = False, collect_device: str = 'cpu',
+                 prefix: str | None = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
+        if format_only and output_dir is None:
+            raise ValueError('SemSegIoUMetric: format_only=True needs an output_dir for the label PNGs')
         self.num_classes = num_classes
         self.ignore_index = ignore_index
         self.output_dir = output_dir
+        self.format_only = format_only
 
     def _num_classes(self) -> int:
         if self.num_classes is not None:
@@ -56,9 +61,12 @@ class SemSegIoUMetric(BaseMetric):
                          in_video: bool) -> np.ndarray:
         """Confusion matrix of one image / frame; video frames are saved as ``<video>/<frame>.png``."""
         pred = label_map(field(sample, 'pred_sem_seg', 'sem_seg'))
-        label = label_map(field(sample, 'gt_sem_seg', 'sem_seg'))
         record = field(sample, 'img_path') or 'sample'
-        confusion = semantic_confusion(pred, label, num_classes, self.ignore_index, record=str(record))
+        if self.format_only:
+            confusion = np.zeros((num_classes, num_classes), np.int64)
+        else:
+            label = label_map(field(sample, 'gt_sem_seg', 'sem_seg'))
+            confusion = semantic_confusion(pred, label, num_classes, self.ignore_index, record=str(record))
         if out_dir is not None:
             name = os.path.splitext(os.path.basename(str(record)))[0] + '.png'
             if in_video:
@@ -68,6 +76,8 @@ class SemSegIoUMetric(BaseMetric):
         return confusion
 
     def compute_metrics(self, results: list) -> dict:
-        """mIoU, mAcc, aAcc over all processed samples."""
+        """mIoU, mAcc, aAcc over all processed samples (nothing under format_only)."""
+        if self.format_only:
+            return {}
         summary = semantic_summary(np.sum(results, axis=0))
         return {key: summary[key] for key in ('mIoU', 'mAcc', 'aAcc')}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from typing import Optional, Sequence
 
+import numpy as np
 from mmdet.registry import METRICS
 from mmengine.evaluator import BaseMetric
 
@@ -44,16 +45,20 @@ class VideoPanopticMetric(BaseMetric):
         output_dir: if set, writes the VIPSeg submission ``pan_pred/<video>/<frame>.png`` + ``pred.json``
             (relative paths are inside the run's work dir).
         category_ids: JSON ``category_id`` of each contiguous label in the submission (default: label).
+        format_only: only export the submission (no GT needed); returns no metric.
     """
 
     default_prefix: Optional[str] = 'vps'
 
     def __init__(self, *, windows: Sequence[int] = VPQ_WINDOWS, pred_key: str = 'pred_track_panoptic_seg',
                  reference_thing_mask: bool = False, vpq_absent_categories: str = 'skip',
-                 output_dir: str | None = None,
+                 output_dir: str | None = None, format_only: bool = False,
                  category_ids: Sequence[int] | None = None, collect_device: str = 'cpu',
                  prefix: str | None = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
+        if format_only and output_dir is None:
+            raise ValueError('VideoPanopticMetric: format_only=True needs an output_dir for the submission')
+        self.format_only = format_only
         self.windows = tuple(windows)
         self.pred_key = pred_key
         self.reference_thing_mask = reference_thing_mask
@@ -88,6 +93,9 @@ class VideoPanopticMetric(BaseMetric):
             video_name, frame_name = _frame_names(frame, video_index, frame_index)
             record = f'video {video_name}, frame {frame_name}'
             pred = pred_panoptic_segments(field(frame, self.pred_key, 'sem_seg'), num_classes)
+            if self.format_only:
+                annotations.append(self._export_frame(out_dir, video_name, frame_name, pred))
+                continue
             gt = gt_panoptic_segments(frame, len(thing_ids), num_classes)
             counts.append(frame_counts(*gt, *pred, categories, record))
             identity = {label: label for label in categories}
@@ -95,11 +103,20 @@ class VideoPanopticMetric(BaseMetric):
             pred_maps = semantic_and_instance(*pred, identity, thing_ids, tracks[1], num_classes)
             stq.update(video_name, *gt_maps, *pred_maps, record)
             if out_dir is not None:
-                png_path = os.path.join(out_dir, 'pan_pred', video_name, frame_name)
-                write_png_atomic(png_path, id_map_to_rgb(pred[0]))
-                annotations.append(self._frame_annotation(frame_name, counts[-1].pred_segments))
+                annotations.append(self._export_frame(out_dir, video_name, frame_name, pred))
         submission = {'video_id': video_name, 'annotations': annotations} if out_dir is not None else None
+        if self.format_only:
+            return None, None, submission
         return vpq_stats_video(counts, self.windows), stq, submission
+
+    def _export_frame(self, out_dir: str, video_name: str, frame_name: str, pred: tuple) -> dict:
+        """Write ``pan_pred/<video>/<frame>.png``; returns the frame's pred.json record."""
+        ids, segments = pred
+        write_png_atomic(os.path.join(out_dir, 'pan_pred', video_name, frame_name), id_map_to_rgb(ids))
+        values, areas = np.unique(ids, return_counts=True)
+        area_of = dict(zip(values.tolist(), areas.tolist()))
+        return self._frame_annotation(frame_name, {seg_id: dict(info, area=area_of[seg_id])
+                                                   for seg_id, info in segments.items()})
 
     def _frame_annotation(self, frame_name: str, segments: dict) -> dict:
         """One frame of VIPSeg's pred.json (segments with their pixel areas)."""
@@ -111,7 +128,13 @@ class VideoPanopticMetric(BaseMetric):
                                   for seg_id, info in segments.items()]}
 
     def compute_metrics(self, results: list) -> dict:
-        """Sum the per-video statistics; write ``pred.json`` when exporting."""
+        """Write ``pred.json`` when exporting; sum the per-video statistics."""
+        out_dir = resolve_output_dir(self.output_dir)
+        if out_dir is not None:
+            write_json_atomic(os.path.join(out_dir, 'pred.json'),
+                              {'annotations': [sub for _, _, sub in results if sub is not None]}, indent=None)
+        if self.format_only:
+            return {}
         categories = self._categories()
         totals = {k: None for k in self.windows}
         stq = None
@@ -125,8 +148,4 @@ class VideoPanopticMetric(BaseMetric):
             stq_result = stq.result()
             metrics.update({'STQ': 100 * stq_result['STQ'], 'AQ': 100 * stq_result['AQ'],
                             'IoU': 100 * stq_result['IoU']})
-        out_dir = resolve_output_dir(self.output_dir)
-        if out_dir is not None:
-            write_json_atomic(os.path.join(out_dir, 'pred.json'),
-                              {'annotations': [sub for _, _, sub in results if sub is not None]}, indent=None)
         return metrics

@@ -105,7 +105,9 @@ def check_text_bank(bank: object, path: str | os.PathLike, num_classes: int | No
                          f'[{norms.min().item():.4f}, {norms.max().item():.4f}])')
     if num_classes is not None and bank.shape[0] != num_classes:
         raise ValueError(f'text bank {path} has {bank.shape[0]} classes but the model is configured '
-                         f'with {num_classes}; was it generated for another vocabulary?')
+                         f'with {num_classes}; was it generated for another vocabulary? A bank of any '
+                         f'vocabulary plugs into a predictor with set_bank(path) (demos: --bank); in a '
+                         f'config, set model.panoptic_head.num_things_classes/num_stuff_classes to match')
 
 
 def load_text_bank(path: str | os.PathLike, *, num_classes: int | None = None,
