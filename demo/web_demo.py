@@ -33,7 +33,9 @@ from web_session import (  # noqa: E402
 )
 
 PROMPT_MODES = ('point', 'negative point', 'box')
-IMAGE_HEIGHT = 400  # pixels of the shown pictures (small images are scaled up)
+# Height of the shown pictures. Gradio shows smaller pictures at their own size (object-fit: scale-down) and
+# maps clicks to pixels assuming that, so the toy images stay small; photos fill the frame.
+IMAGE_HEIGHT = 400
 
 
 def parse_args(argv=None) -> argparse.Namespace:
