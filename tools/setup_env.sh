@@ -6,7 +6,7 @@
 #   MMCV_WHEEL_DIR   a folder holding a prebuilt mmcv-2.1.0 wheel (skips the build, 48 min measured on 2 cores)
 #   MMCV_BUILD_DIR   where the mmcv sdist is unpacked and built (default: a temp dir)
 #   PYTHON           the interpreter to install into (default: python3)
-#   SKIP_TEST_DEPS=1 do not install pytest/ruff (requirements/tests.txt)
+#   SKIP_TEST_DEPS=1 do not install pytest/ruff/playwright (requirements/tests.txt)
 #   SETUP_LOG        where pip's own output goes (default: work_dirs/setup_env.log); the console gets one
 #                    line per step, and the log's last lines if a step fails
 set -euo pipefail
@@ -113,6 +113,9 @@ main() {
   install_mmcv
   # panopticapi's numpy<2 pin is stale; its code runs on numpy 2.
   "${PIP[@]}" --no-deps -r "$ROOT/requirements/nodeps.txt"
+  log 'installing the web demo requirements (gradio)'
+  "${PIP[@]}" -r "$ROOT/requirements/demo.txt"
+  "${PIP[@]}" --no-deps -r "$ROOT/requirements/demo_nodeps.txt"
   if [[ "${SKIP_TEST_DEPS:-0}" != 1 ]]; then
     log 'installing the test requirements'
     "${PIP[@]}" -r "$ROOT/requirements/tests.txt"

@@ -13,6 +13,7 @@ from torch import Tensor
 
 from seg.models.heads.bounded_fusion import segment_query_overlaps
 from seg.models.heads.query_masks import QueryMasks
+from seg.visualization.names import display_name
 
 from .vocabulary import Vocabulary
 
@@ -23,6 +24,11 @@ SegmentScorer = Callable[[Tensor, Tensor, Tensor], Tensor]
 
 def _numpy(value: Tensor) -> np.ndarray:
     return value.detach().cpu().numpy()
+
+
+def _names(vocabulary: Vocabulary, labels) -> list[str]:
+    """Display names of ``labels`` (as pictures show them: no dataset suffixes, no underscores)."""
+    return [display_name(vocabulary.classes[int(label)]) for label in labels]
 
 
 def _empty_masks(size: tuple[int, int]) -> np.ndarray:
@@ -87,10 +93,11 @@ def panoptic_result(pan_map: Tensor, vocabulary: Vocabulary, scorer: SegmentScor
         panoptic_seg[mask] = index + 1
         label = int(labels[index])
         segments_info.append(dict(
-            id=index + 1, label=label, class_name=vocabulary.names[label], isthing=vocabulary.is_thing(label),
+            id=index + 1, label=label, class_name=_names(vocabulary, [label])[0],
+            isthing=vocabulary.is_thing(label),
             score=float(scores[index]), area=int(mask.sum()), instance_id=int(instance_ids[index])))
     return dict(panoptic_seg=_numpy(panoptic_seg), segments_info=segments_info, masks=_numpy(masks),
-                labels=_numpy(labels), class_names=[vocabulary.names[int(label)] for label in labels],
+                labels=_numpy(labels), class_names=_names(vocabulary, labels),
                 scores=_numpy(scores.float()))
 
 
@@ -103,7 +110,7 @@ def instance_result(instances: InstanceData, vocabulary: Vocabulary, score_thr: 
     kept = instances[keep][order]
     labels = _numpy(kept.labels.long())
     result = dict(masks=_numpy(kept.masks.bool()) if len(kept) else _empty_masks(size), labels=labels,
-                  class_names=[vocabulary.names[int(label)] for label in labels],
+                  class_names=_names(vocabulary, labels),
                   scores=_numpy(kept.scores.float()), boxes=_numpy(kept.bboxes.float()).reshape(-1, 4))
     if 'instances_id' in kept:  # videos: the track of each instance, the same in every frame
         result['track_ids'] = _numpy(kept.instances_id.long())
@@ -115,7 +122,7 @@ def semantic_result(sem_map: Tensor, vocabulary: Vocabulary) -> Result:
     labels = torch.unique(sem_map)
     masks = sem_map[None] == labels[:, None, None]
     return dict(sem_seg=_numpy(sem_map.long()), masks=_numpy(masks), labels=_numpy(labels.long()),
-                class_names=[vocabulary.names[int(label)] for label in labels],
+                class_names=_names(vocabulary, labels),
                 areas=_numpy(masks.flatten(1).sum(1)))
 
 
@@ -126,7 +133,7 @@ def prompt_result(instances: InstanceData, cls_logits: Tensor, vocabulary: Vocab
     class_scores, labels = class_probs.max(-1) if len(class_probs) else (class_probs.new_zeros(0),) * 2
     labels = _numpy(labels.long())
     result = dict(masks=_numpy(instances.masks.bool()), labels=labels,
-                  class_names=[vocabulary.names[int(label)] for label in labels],
+                  class_names=_names(vocabulary, labels),
                   scores=_numpy(instances.scores.float()), class_scores=_numpy(class_scores.float()),
                   mask_scores=_numpy(instances.mask_scores.float()),
                   boxes=_numpy(instances.bboxes.float()).reshape(-1, 4))

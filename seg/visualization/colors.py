@@ -5,6 +5,8 @@ import colorsys
 import hashlib
 from typing import Hashable, Optional, Sequence
 
+from .names import display_name
+
 Color = tuple[int, int, int]
 
 
@@ -16,11 +18,6 @@ def hashed_color(key: Hashable) -> Color:
     value = 0.75 + 0.25 * digest[3] / 255.0
     red, green, blue = colorsys.hsv_to_rgb(hue, saturation, value)
     return int(round(red * 255)), int(round(green * 255)), int(round(blue * 255))
-
-
-def display_name(class_name: str) -> str:
-    """First synonym of a comma-separated class string (``'person,child'`` -> ``'person'``)."""
-    return class_name.split(',')[0].strip()
 
 
 class ClassStyle:

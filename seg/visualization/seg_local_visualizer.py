@@ -9,11 +9,11 @@ from mmdet.registry import VISUALIZERS
 from mmdet.structures import DetDataSample
 from mmdet.structures.mask import bitmap_to_polygon
 from mmdet.visualization import DetLocalVisualizer
-from mmdet.visualization.palette import _get_adaptive_scales
 from mmengine.visualization.utils import img_from_canvas
 
 from .colors import ClassStyle
 from .image_io import write_image
+from .labels import Label, draw_labels, draw_title
 from .segments import (
     Segment,
     ground_truth_panoptic,
@@ -24,7 +24,21 @@ from .segments import (
 )
 
 PREDICTION_KINDS = ('panoptic', 'instance', 'semantic', 'track')
-TEXT_BOX = dict(facecolor='black', alpha=0.7, pad=0.5, edgecolor='none')
+PANEL_TITLES = dict(ground_truth='ground truth', panoptic='panoptic', instance='instances',
+                    semantic='semantic', track='tracks')
+
+
+def segment_label(segment: Segment) -> Optional[Label]:
+    """Caption of a segment: at its box's top-left corner, else at the centre of its largest blob
+    (None for an empty segment without a box)."""
+    if segment.box is not None:
+        return Label(segment.text, (float(segment.box[0]), float(segment.box[1])), corner=True)
+    mask = segment.mask.astype(np.uint8)
+    count, _, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if count < 2:
+        return None
+    largest = int(np.argmax(stats[1:, -1])) + 1
+    return Label(segment.text, (float(centroids[largest][0]), float(centroids[largest][1])))
 
 
 @VISUALIZERS.register_module()
@@ -35,8 +49,9 @@ class SegLocalVisualizer(DetLocalVisualizer):
     (``pred_instances``, score-filtered, with boxes), ``semantic`` (``pred_sem_seg``) and ``track``
     (``pred_track_instances``, coloured by track id). Stuff and semantic regions take a stable class
     colour (``dataset_meta['palette']`` or a hash of the class name); things take a colour hashed from
-    their segment / track id, so an object keeps its colour across frames. Captions use the first
-    synonym of ``dataset_meta['classes']``. Unlike mmdet's visualizer it renders on every rank.
+    their segment / track id, so an object keeps its colour across frames. Captions use the
+    display names (``display_name``) of ``dataset_meta['classes']``. Unlike mmdet's visualizer it renders
+    on every rank.
 
     Args:
         name: instance name (mmengine ``ManagerMixin``).
@@ -45,12 +60,14 @@ class SegLocalVisualizer(DetLocalVisualizer):
         line_width: width of boxes and contours in pixels.
         draw_contours: outline every segment in white.
         kinds: prediction kinds to draw (subset of ``PREDICTION_KINDS``).
+        panel_titles: name each panel in its top-left corner (ground truth, panoptic, ...) when there
+            is more than one; captions are laid out around the titles, inside the image, without overlaps.
     """
 
     def __init__(self, name: str = 'visualizer', image: Optional[np.ndarray] = None,
                  vis_backends: Optional[list] = None, save_dir: Optional[str] = None, *,
                  alpha: float = 0.6, line_width: float = 2, draw_contours: bool = True,
-                 kinds: Sequence[str] = PREDICTION_KINDS) -> None:
+                 kinds: Sequence[str] = PREDICTION_KINDS, panel_titles: bool = True) -> None:
         super().__init__(name=name, image=image, vis_backends=vis_backends, save_dir=save_dir,
                          line_width=line_width, alpha=alpha)
         unknown = set(kinds) - set(PREDICTION_KINDS)
@@ -59,6 +76,7 @@ class SegLocalVisualizer(DetLocalVisualizer):
         if not 0 <= alpha <= 1:
             raise ValueError(f'alpha must lie in [0, 1], got {alpha}')
         self.draw_contours = draw_contours
+        self.panel_titles = panel_titles
         self.kinds = tuple(kinds)
 
     def get_image(self) -> np.ndarray:
@@ -79,40 +97,30 @@ class SegLocalVisualizer(DetLocalVisualizer):
                              "dict(classes=[...]) (the runner copies the dataset's metainfo)")
         return num_classes
 
-    def draw_segments(self, image: np.ndarray, segments: Sequence[Segment]) -> np.ndarray:
-        """``image`` with every segment blended in its colour, outlined, boxed and captioned."""
+    def draw_segments(self, image: np.ndarray, segments: Sequence[Segment],
+                      title: Optional[str] = None) -> np.ndarray:
+        """``image`` with every segment blended in its colour, outlined and boxed, then ``title`` in the
+        top-left corner and the captions laid out inside the image without overlaps (best segments first)."""
         self.set_image(image)
-        if not segments:
-            return self.get_image()
-        self.draw_binary_masks(np.stack([s.mask for s in segments]), colors=[s.color for s in segments],
-                               alphas=self.alpha)
-        if self.draw_contours:
-            polygons = [contour for s in segments for contour in bitmap_to_polygon(s.mask)[0]]
-            if polygons:
-                self.draw_polygons(polygons, edge_colors='w', alpha=self.alpha, line_widths=1)
-        for segment in segments:
-            self._draw_caption(segment)
-        return self.get_image()
-
-    def _draw_caption(self, segment: Segment) -> None:
-        """Box (if any) and caption of one segment: at the box corner, else at its largest blob."""
-        if segment.box is not None:
-            box = np.asarray(segment.box, dtype=np.float64)
-            self.draw_bboxes(box[None], edge_colors=[segment.color], alpha=self.alpha,
-                             line_widths=self.line_width)
-            position, area = box[:2] + self.line_width, (box[2] - box[0]) * (box[3] - box[1])
-            alignment = 'left'
-        else:
-            count, _, stats, centroids = cv2.connectedComponentsWithStats(segment.mask.astype(np.uint8),
-                                                                          connectivity=8)
-            if count < 2:
-                return
-            largest = int(np.argmax(stats[1:, -1])) + 1
-            position, area = centroids[largest], stats[largest, -1]
-            alignment = 'center'
-        scale = float(_get_adaptive_scales(np.array([area]))[0])
-        self.draw_texts(segment.text, np.asarray(position), colors=(255, 255, 255),
-                        font_sizes=int(13 * scale), horizontal_alignments=alignment, bboxes=[TEXT_BOX])
+        if segments:
+            self.draw_binary_masks(np.stack([s.mask for s in segments]), colors=[s.color for s in segments],
+                                   alphas=self.alpha)
+            if self.draw_contours:
+                polygons = [contour for s in segments for contour in bitmap_to_polygon(s.mask)[0]]
+                if polygons:
+                    self.draw_polygons(polygons, edge_colors='w', alpha=self.alpha, line_widths=1)
+            boxes = [s.box for s in segments if s.box is not None]
+            if boxes:
+                self.draw_bboxes(np.asarray(boxes, dtype=np.float64),
+                                 edge_colors=[s.color for s in segments if s.box is not None],
+                                 alpha=self.alpha, line_widths=self.line_width)
+        drawn = self.get_image()
+        reserved = []
+        if title:
+            drawn, title_box = draw_title(drawn, title)
+            reserved.append(title_box)
+        labels = [label for label in map(segment_label, reversed(segments)) if label is not None]
+        return draw_labels(drawn, labels, reserved)
 
     def ground_truth_segments(self, sample: DetDataSample, shape: tuple[int, int]) -> Optional[list[Segment]]:
         """Segments of the sample's ground truth (panoptic view of sem seg + instances), None if absent."""
@@ -126,18 +134,25 @@ class SegLocalVisualizer(DetLocalVisualizer):
     def prediction_segments(self, sample: DetDataSample, shape: tuple[int, int],
                             score_thr: float) -> list[list[Segment]]:
         """One segment list per prediction kind present in ``sample`` (in ``self.kinds`` order)."""
+        return [segments for _, segments in self.prediction_panels(sample, shape, score_thr)]
+
+    def prediction_panels(self, sample: DetDataSample, shape: tuple[int, int],
+                          score_thr: float) -> list[tuple[str, list[Segment]]]:
+        """(kind, segments) per prediction kind present in ``sample`` (in ``self.kinds`` order)."""
         panels = []
         for kind in self.kinds:
             if kind == 'panoptic' and 'pred_panoptic_seg' in sample:
                 pan_map = self._checked_map(sample.pred_panoptic_seg, shape, 'pred_panoptic_seg')
-                panels.append(panoptic_segments(pan_map, self.style, self._num_classes('panoptic')))
+                panels.append((kind, panoptic_segments(pan_map, self.style, self._num_classes('panoptic'))))
             elif kind == 'semantic' and 'pred_sem_seg' in sample:
                 sem_map = self._checked_map(sample.pred_sem_seg, shape, 'pred_sem_seg')
-                panels.append(semantic_segments(sem_map, self.style, self._num_classes('semantic')))
+                panels.append((kind, semantic_segments(sem_map, self.style, self._num_classes('semantic'))))
             elif kind == 'instance' and 'pred_instances' in sample:
-                panels.append(prediction_segments(sample.pred_instances, self.style, shape, score_thr))
+                instances = sample.pred_instances
+                panels.append((kind, prediction_segments(instances, self.style, shape, score_thr)))
             elif kind == 'track' and 'pred_track_instances' in sample:
-                panels.append(prediction_segments(sample.pred_track_instances, self.style, shape, score_thr))
+                instances = sample.pred_track_instances
+                panels.append((kind, prediction_segments(instances, self.style, shape, score_thr)))
         return panels
 
     @staticmethod
@@ -159,10 +174,12 @@ class SegLocalVisualizer(DetLocalVisualizer):
         panels = []
         gt_segments = self.ground_truth_segments(sample, shape) if draw_gt else None
         if gt_segments is not None:
-            panels.append(self.draw_segments(image, gt_segments))
+            panels.append(('ground_truth', gt_segments))
         if draw_pred:
-            panels += [self.draw_segments(image, segments)
-                       for segments in self.prediction_segments(sample, shape, pred_score_thr)]
+            panels += self.prediction_panels(sample, shape, pred_score_thr)
+        titled = self.panel_titles and len(panels) > 1
+        panels = [self.draw_segments(image, segments, PANEL_TITLES[kind] if titled else None)
+                  for kind, segments in panels]
         return np.concatenate(panels, axis=1) if panels else image
 
     def add_datasample(self, name: str, image: np.ndarray, data_sample: Optional[DetDataSample] = None,

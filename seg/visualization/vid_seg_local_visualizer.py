@@ -62,9 +62,10 @@ class VidSegLocalVisualizer(SegLocalVisualizer):
                  vis_backends: Optional[list] = None, save_dir: Optional[str] = None, *,
                  alpha: float = 0.6, line_width: float = 2, draw_contours: bool = True,
                  kinds: Sequence[str] = PREDICTION_KINDS, gif_fps: float = 5.0,
-                 gif_max_side: int = 960) -> None:
+                 gif_max_side: int = 960, panel_titles: bool = True) -> None:
         super().__init__(name=name, image=image, vis_backends=vis_backends, save_dir=save_dir, alpha=alpha,
-                         line_width=line_width, draw_contours=draw_contours, kinds=kinds)
+                         line_width=line_width, draw_contours=draw_contours, kinds=kinds,
+                         panel_titles=panel_titles)
         if gif_fps <= 0 or gif_max_side < 1:
             raise ValueError(f'gif_fps must be > 0 and gif_max_side >= 1, got {gif_fps}, {gif_max_side}')
         self.gif_fps = gif_fps

@@ -2,6 +2,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from seg.visualization import ClassStyle, display_name, hashed_color, instance_color
 
 
@@ -43,3 +45,11 @@ def test_class_style_without_palette_is_stable_per_class_name():
 def test_class_style_ignores_a_too_short_palette():
     style = ClassStyle(('a', 'b', 'c'), palette=[(1, 2, 3)])
     assert style.color(0) == ClassStyle(('a',)).color(0) != (1, 2, 3)
+
+
+@pytest.mark.parametrize('raw, shown', [
+    ('sky-other-merged', 'sky'), ('wall-other-merged', 'wall'), ('door-stuff', 'door'),
+    ('earless_seal', 'earless seal'), ('tree-merged,tree', 'tree'), ('floor-wood', 'floor-wood'),
+    ('Microwave_oven', 'Microwave oven'), ('-other', '-other'), ('person,child', 'person')])
+def test_display_name_drops_dataset_suffixes_and_underscores(raw, shown):
+    assert display_name(raw) == shown

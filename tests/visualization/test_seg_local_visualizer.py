@@ -54,7 +54,21 @@ def test_ground_truth_left_prediction_right(visualizer):
     assert_color(gt[80, 120], ClassStyle(CLASSES).color(2))
     assert not np.array_equal(gt[14, 14], [GRAY] * 3)  # the GT person instance is painted
     np.testing.assert_array_equal(gt[64, 100], [GRAY] * 3)  # NO_OBJ pixels are void
-    assert_color(pred[14, 14], instance_color(OFFSET))
+    assert_color(pred[55, 14], instance_color(OFFSET))  # (the panel title covers the top-left corner)
+
+
+def test_panels_are_titled_only_when_there_are_several(visualizer):
+    titled = visualizer.render(gray_image(), panoptic_sample(with_gt=True))
+    single = visualizer.render(gray_image(), panoptic_sample())
+    title_pixels = titled[:12, :40]
+    assert (title_pixels.max(-1) >= 230).any()  # light title text ...
+    assert (title_pixels.max(-1) <= 60).mean() > 0.3  # ... on a dark box, in both panels
+    assert ((titled[:12, W:W + 40].max(-1) >= 230).any())
+    np.testing.assert_array_equal(single[:8, 64:], np.full((8, W - 64, 3), GRAY))  # no title: untouched
+    untitled = SegLocalVisualizer(name='test_untitled', panel_titles=False)
+    untitled.dataset_meta = dict(classes=CLASSES)
+    np.testing.assert_array_equal(untitled.render(gray_image(), panoptic_sample(with_gt=True))[2, 2],
+                                  [GRAY] * 3)
 
 
 def test_draw_gt_false_gives_prediction_only(visualizer):
