@@ -15,7 +15,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--checkpoint', help='initialise the model from these weights (not a resume)')
     parser.add_argument('--resume', nargs='?', type=str, const='auto',
                         help='resume from CKPT, or from the latest checkpoint in the work dir if no path')
-    parser.add_argument('--amp', action='store_true', help='automatic mixed precision training')
+    parser.add_argument('--amp', action='store_true',
+                        help='automatic mixed precision training (GPU: fp16 with dynamic loss scaling; '
+                             'CPU: bf16 autocast, no loss scaling)')
     parser.add_argument('--auto-scale-lr', action='store_true', help='scale the lr by the total batch size')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, e.g. train_cfg.max_iters=10')
@@ -26,8 +28,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def apply_train_flags(cfg, args: argparse.Namespace) -> None:
     """Translate ``--amp``, ``--auto-scale-lr``, ``--resume`` and ``--checkpoint`` into config fields."""
-    if args.amp:
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+    if args.amp:  # mmengine's AmpOptimWrapper refuses the CPU; ours runs bf16 there (seg/engine)
+        cfg.optim_wrapper.type = 'DeviceAmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
     if args.auto_scale_lr:
         if 'auto_scale_lr' not in cfg:

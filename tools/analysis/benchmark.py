@@ -3,6 +3,12 @@
 Usage:
     python tools/analysis/benchmark.py CONFIG [--checkpoint CKPT] [--iters 20] [--warmup 3]
         [--device cuda:0|cpu] [--skip data,train,inference] [--cfg-options k=v ...]
+    python tools/analysis/benchmark.py CONFIG --stages [--size 320 480] [--modes fp32 bf16 ...]
+        [--iters 3] [--warmup 1] [--placeholder-bank] [--device cpu] [--out rows.json]
+
+``--stages``: inference modes x stages on one random image (random weights unless ``--checkpoint``), each
+mode in a fresh process (see ``stage_rows``); the table gives per stage the median latency, throughput,
+peak memory and, per mode, the agreement with fp32 (panoptic pixels equal, max |logit difference|).
 
 Rows: data-loader throughput (train loader, else test loader), training-step throughput (train loader
 + the config's optimizer), inference latency per image, or per frame for video test loaders.
@@ -23,10 +29,22 @@ import torch
 from mmengine.config import DictAction
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+for _path in (REPO_ROOT, Path(__file__).resolve().parent):  # the package, and stage_benchmark.py
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
 PHASES = ('data', 'train', 'inference')
+STAGES = ('backbone', 'pixel decoder', 'decoder', 'fusion', 'whole forward')
+STAGE_MODES = {  # name -> model.inference_modes (seg/models/utils/inference_modes.py)
+    'fp32': dict(inference_mode=False),
+    'fp32+inference_mode': dict(),
+    'channels_last': dict(channels_last=True),
+    'bf16': dict(precision='bf16'),
+    'bf16+channels_last': dict(precision='bf16', channels_last=True),
+    'fp16': dict(precision='fp16'),
+    'compile': dict(channels_last=True, compile=('backbone', 'pixel_decoder')),
+}
+DEFAULT_MODES = ['fp32', 'fp32+inference_mode', 'channels_last', 'bf16', 'compile']
 
 
 @dataclass
@@ -58,6 +76,15 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--device', help='e.g. cpu or cuda:0 (default: the GPU when there is one)')
     parser.add_argument('--skip', default='', help=f'comma-separated phases to skip, of {PHASES}')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, help='override config settings')
+    parser.add_argument('--stages', action='store_true', help='inference modes x stages instead of phases')
+    parser.add_argument('--size', type=int, nargs=2, default=(320, 480), metavar=('H', 'W'),
+                        help='--stages: input size (a multiple of 32)')
+    parser.add_argument('--modes', nargs='+', default=DEFAULT_MODES, choices=sorted(STAGE_MODES),
+                        help=f'--stages: inference modes (default {DEFAULT_MODES}); fp32 is the reference')
+    parser.add_argument('--placeholder-bank', action='store_true', help='random text bank, no bank file')
+    parser.add_argument('--out', help='--stages: also write the rows as JSON')
+    parser.add_argument('--single', help=argparse.SUPPRESS)  # internal: one mode, JSON row out
+    parser.add_argument('--single-dir', help=argparse.SUPPRESS)  # internal: where its outputs go
     args = parser.parse_args(argv)
     unknown = set(filter(None, args.skip.split(','))) - set(PHASES)
     if unknown:
@@ -148,6 +175,9 @@ def format_table(rows: list[Measurement], device: torch.device) -> str:
 def main(argv=None) -> list[Measurement]:
     """Measure the phases of the config and print the table; returns the rows."""
     args = parse_args(argv)
+    if args.stages or args.single:
+        from stage_benchmark import run_stages
+        return run_stages(args, argv)
     from mmengine.logging import MMLogger
     from mmengine.optim import build_optim_wrapper
     from mmengine.runner import Runner

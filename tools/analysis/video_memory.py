@@ -1,7 +1,7 @@
 """Peak memory of whole-video (MinVIS) inference against the video length (GAPS.md §1.8).
 
 Usage:
-    python tools/analysis/video_memory.py [CONFIG] [--lengths 2 4 8 16 32] [--size H W]
+    python tools/analysis/video_memory.py [CONFIG] [--lengths 8 32 128] [--size H W]
         [--device cpu|cuda] [--placeholder-bank] [--out results.json] [--cfg-options k=v ...]
 
 Runs ``OMGSegVideo`` inference on random videos of each length and reports, per length, the peak memory
@@ -10,7 +10,9 @@ the process's peak resident set (``VmHWM`` after resetting it through ``/proc/se
 length in a fresh process.
 Next to it: what the reference keeps for the same video (mask logits of all queries and frames at the
 padded input size, float32) and what is stored here (1/4-resolution logits). Default config: the toy
-VIPSeg evaluation (tiny model, random weights).
+VIPSeg evaluation (tiny model, random weights). The data preprocessor streams the frames (normalised and
+padded a tube at a time); ``--cfg-options model.data_preprocessor.stream_clips=False`` measures the
+whole-video normalisation instead.
 """
 from __future__ import annotations
 
@@ -35,7 +37,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('config', nargs='?', default=str(DEFAULT_CONFIG), help='video evaluation config')
-    parser.add_argument('--lengths', type=int, nargs='+', default=[2, 4, 8, 16, 32], help='video lengths')
+    parser.add_argument('--lengths', type=int, nargs='+', default=[8, 32, 128], help='video lengths')
     parser.add_argument('--size', type=int, nargs=2, default=(256, 448), metavar=('H', 'W'),
                         help='frame size (resized input, before padding to 32)')
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')

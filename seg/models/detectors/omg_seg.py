@@ -18,6 +18,7 @@ from ..data_preprocessors import split_padded_batch
 from ..heads.outputs import HeadOutputs, HeadPrediction
 from ..heads.query_masks import resample_through
 from ..utils import ensemble_open_vocab_logits, mask_pool
+from ..utils.inference_modes import InferenceModes  # inference-modes hook
 from .image_features import ImageFeatures
 
 
@@ -29,13 +30,16 @@ class OMGSeg(Mask2Former):
     embedding width. With ``seen_classes`` set (one bool per class: in the training vocabulary?),
     inference re-scores classes with mask-pooled CLIP features (``ov_alpha`` for seen, ``ov_beta`` for
     unseen classes). ``batch_invariant`` (default): test predictions do not depend on batch composition.
+    ``inference_modes``: how ``predict`` runs the network (:class:`InferenceModes`: bf16 / fp16 autocast,
+    channels_last, torch.compile, inference_mode); None = fp32 eager, the exact-parity reference.
     """
 
     def __init__(self, *, backbone: ConfigType, panoptic_head: ConfigType,
                  panoptic_fusion_head: ConfigType, train_cfg: OptConfigType = None,
                  test_cfg: OptConfigType = None, data_preprocessor: OptConfigType = None,
                  seen_classes: Sequence[bool] | None = None, ov_alpha: float = 0.4, ov_beta: float = 0.8,
-                 batch_invariant: bool = True, init_cfg: OptMultiConfig = None) -> None:
+                 batch_invariant: bool = True, inference_modes: dict | None = None,
+                 init_cfg: OptMultiConfig = None) -> None:
         if isinstance(init_cfg, dict) and init_cfg.get('type') == 'Pretrained' and init_cfg.get('prefix'):
             raise ValueError('model.init_cfg with a prefix strips the detector-level keys, so nothing would '
                              'load; use panoptic_head.init_cfg=dict(type="Pretrained", checkpoint=..., '
@@ -54,6 +58,7 @@ class OMGSeg(Mask2Former):
         self.ov_alpha = ov_alpha
         self.ov_beta = ov_beta
         self.batch_invariant = batch_invariant
+        self.inference_modes = InferenceModes.build(inference_modes)  # inference-modes hook: bf16, compile...
         self.seen_classes: Tensor | None = None
         if seen_classes is not None:
             self.set_seen_classes(seen_classes)
@@ -191,8 +196,11 @@ class OMGSeg(Mask2Former):
     def _predict_batch(self, batch_inputs: Tensor, batch_data_samples: SampleList,
                        rescale: bool = True) -> SampleList:
         """Predictions for one padded batch, as it is."""
-        features = self.encode(batch_inputs, batch_data_samples)
-        prediction = self.decode(features, data_samples=batch_data_samples)  # masks at 1/4 res
+        modes = self.inference_modes  # inference-modes hook (seg/models/utils/inference_modes.py), 4 lines
+        with modes.network(self, batch_inputs.device):
+            features = self.encode(modes.inputs(batch_inputs), batch_data_samples)
+            prediction = self.decode(features, data_samples=batch_data_samples)  # masks at 1/4 res
+        prediction = modes.to_fp32(prediction)  # fusion runs in fp32
         results = self.panoptic_fusion_head.predict(
             prediction.cls_logits, prediction.mask_logits, batch_data_samples, rescale=rescale)
         return self.add_pred_to_datasample(batch_data_samples, results)
