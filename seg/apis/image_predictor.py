@@ -56,7 +56,12 @@ class ImagePredictor(PredictorBase):
         panoptic = predictor.predict_panoptic()          # panoptic_seg, segments_info, masks, ...
         predictor.set_classes(['cat', 'dog'], ['sky'])   # any class names
         instances = predictor.predict_instances(score_thr=0.5)
-        clicks = predictor.predict_prompts(points=[[120, 80]])
+        clicks = predictor.predict_prompts(points=[[120, 80]])   # one object per click
+        sam_like = predictor.predict(point_coords=[[120, 80], [10, 10]], point_labels=[1, 0])
+        objects = predictor.predict_prompts(objects=[ObjectPrompt(points=[[120, 80]], box=[90, 60, 160, 99])])
+
+    Several / negative clicks per object need a model trained with ``ClickSetPromptEncoder``
+    (docs/INTERACTIVE.md); the published weights' encoding raises for them.
     """
 
     def __init__(self, model, cfg, *, cache_dir=None) -> None:

@@ -8,7 +8,7 @@ from torch import Tensor, nn
 
 from ..heads.outputs import DecoderQueries
 from .prompt_encoding import PromptQueryGenerator, boxes_to_normalized_cxcywh, prompt_position_code
-from .prompts import CLICK_PADDING, CLICK_POSITIVE, PROMPT_POINT
+from .prompts import CLICK_NEGATIVE, CLICK_PADDING, CLICK_POSITIVE, PROMPT_POINT
 
 
 def prompt_clicks(prompts: InstanceData) -> tuple[Tensor, Tensor]:
@@ -32,6 +32,8 @@ class ClickSetPromptEncoder(nn.Module, PromptQueryGenerator):
 
     Args:
         embed_dims: query width C (the head fills in its ``feat_channels``).
+        split_labels: project negative clicks with a layer of their own (``negative_proj``) and average
+            positive and negative clicks separately, so that the two kinds do not blur into one position.
         max_train_clicks: training draws 1 .. this many clicks per prompt (click simulation, see
             ``PromptQueryMixin.simulate_training_clicks``).
         Other arguments: as :class:`PromptQueryGenerator`.
@@ -40,7 +42,8 @@ class ClickSetPromptEncoder(nn.Module, PromptQueryGenerator):
     takes_click_sets = True
     takes_embed_dims = True
 
-    def __init__(self, *, embed_dims: int, max_train_clicks: int = 5, **kwargs) -> None:
+    def __init__(self, *, embed_dims: int, max_train_clicks: int = 5, split_labels: bool = False,
+                 **kwargs) -> None:
         nn.Module.__init__(self)
         PromptQueryGenerator.__init__(self, **kwargs)
         if max_train_clicks < 1:
@@ -48,6 +51,9 @@ class ClickSetPromptEncoder(nn.Module, PromptQueryGenerator):
         self.max_train_clicks = max_train_clicks
         self.label_embed = nn.Embedding(2, embed_dims)  # row 0 = negative, row 1 = positive click
         self.click_proj = nn.Linear(4 * self.num_feats, embed_dims)
+        self.split_labels = split_labels
+        if split_labels:
+            self.negative_proj = nn.Linear(4 * self.num_feats, embed_dims)
 
     def forward(self, batch_prompts: list[InstanceData], batch_metas: list[dict], *, mask_token: Tensor,
                 type_embedding: nn.Embedding, pos_linear: nn.Module, training: bool) -> DecoderQueries:
@@ -67,7 +73,16 @@ class ClickSetPromptEncoder(nn.Module, PromptQueryGenerator):
         as_boxes = torch.cat([clicks, clicks], dim=-1)
         normalized = boxes_to_normalized_cxcywh(as_boxes, tuple(meta[self.canvas][:2]))
         code = prompt_position_code(normalized, self.num_feats, self.temperature)
-        embeds = self.click_proj(code.to(self.click_proj.weight.dtype))
-        embeds = embeds + self.label_embed(labels.clamp(min=0))
-        valid = (labels != CLICK_PADDING).to(embeds.dtype)[..., None]
-        return (embeds * valid).sum(1) / valid.sum(1).clamp(min=1)
+        code = code.to(self.click_proj.weight.dtype)
+        embeds = self.click_proj(code) + self.label_embed(labels.clamp(min=0))
+        if not self.split_labels:
+            return _masked_mean(embeds, labels != CLICK_PADDING)
+        negatives = self.negative_proj(code) + self.label_embed(labels.clamp(min=0))
+        positive = _masked_mean(embeds, labels == CLICK_POSITIVE)
+        return positive + _masked_mean(negatives, labels == CLICK_NEGATIVE)
+
+
+def _masked_mean(values: Tensor, keep: Tensor) -> Tensor:
+    """Mean (N, C) of values (N, K, C) over the K entries where ``keep`` (N, K); 0 where there is none."""
+    weights = keep.to(values.dtype)[..., None]
+    return (values * weights).sum(1) / weights.sum(1).clamp(min=1)

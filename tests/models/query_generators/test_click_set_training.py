@@ -44,3 +44,22 @@ def test_training_adds_simulated_clicks_and_every_encoder_parameter_gets_a_gradi
         height, width = sample.metainfo['img_shape'][:2]
         clicks = sample.prompts.clicks[valid]
         assert ((clicks >= 0) & (clicks <= torch.tensor([width, height]))).all()
+
+
+def test_split_labels_average_positive_and_negative_clicks_apart():
+    from mmengine.structures import InstanceData
+
+    from seg.models.query_generators import prompt_position_code
+    torch.manual_seed(0)
+    encoder = ClickSetPromptEncoder(embed_dims=8, num_feats=4, split_labels=True)
+    clicks = torch.tensor([[[10., 20.], [30., 40.], [50., 60.]]])
+    labels = torch.tensor([[1, 0, 1]])
+    prompts = InstanceData(bboxes=torch.tensor([[10., 20., 10., 20.]]), types=torch.tensor([1]),
+                           clicks=clicks, click_labels=labels)
+    meta = dict(batch_input_shape=(100, 100), img_shape=(100, 100))
+    got = encoder.click_content(prompts, meta)
+    code = prompt_position_code(torch.cat([clicks, clicks * 0], -1) / 100, 4)  # (x, y, 0, 0) boxes
+    embed = encoder.label_embed.weight
+    positive = (encoder.click_proj(code[0, [0, 2]]) + embed[1]).mean(0)
+    negative = encoder.negative_proj(code[0, 1]) + embed[0]
+    torch.testing.assert_close(got[0], positive + negative)
