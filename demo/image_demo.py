@@ -72,10 +72,10 @@ def main(argv=None) -> list[Path]:
     if args.task == 'interactive' and not (args.points or args.boxes):
         raise SystemExit('--task interactive needs --points and/or --boxes')
     from seg.apis import ImagePredictor
-    from seg.apis.cli import predictor_from_args
+    from seg.apis.cli import parse_coordinates, predictor_from_args
     from seg.apis.pipeline import to_bgr_array
     from seg.apis.visualize import draw_result
-    from seg.visualization import write_image
+    from seg.visualization import draw_prompts, write_image
     predictor = predictor_from_args(ImagePredictor, args)
     kind = 'prompt' if args.task == 'interactive' else args.task
     written = []
@@ -84,6 +84,9 @@ def main(argv=None) -> list[Path]:
         predictor.set_image(image)
         result = predict(predictor, args.task, args)
         overlay = draw_result(image, result, kind, predictor.class_names, args.score_thr)
+        if kind == 'prompt':  # the clicks (+) and boxes that asked for the masks
+            overlay = draw_prompts(overlay, parse_coordinates(args.points, 2, '--points'), None,
+                                   parse_coordinates(args.boxes, 4, '--boxes'))
         written.append(write_image(Path(args.out_dir) / f'{path.stem}_{args.task}.png', overlay))
         print(f'{path}: {summary(result)} -> {written[-1]}')
     return written

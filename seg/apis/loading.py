@@ -1,4 +1,10 @@
-"""Build a model for inference from a config (+ checkpoint), or from a pretrained folder / hub repo."""
+"""Build a model for inference from a config (+ checkpoint), or from a pretrained folder / hub repo.
+
+A pretrained folder holds ``config.py``, the weights (``model.safetensors``, as ``tools/convert_official.py``
+writes them, or ``model.pth``) and optionally ``embeddings/`` (text banks + their class names). A hub id
+``owner/name`` is fetched with huggingface_hub's ``snapshot_download`` into its cache; with
+``HF_HUB_OFFLINE=1`` the cached snapshot is used without any network access.
+"""
 from __future__ import annotations
 
 import os
@@ -10,7 +16,10 @@ from mmengine.config import Config
 from torch import nn
 
 CONFIG_FILE = 'config.py'
-CHECKPOINT_FILES = ('model.pth', 'checkpoint.pth')
+# save_pretrained writes CHECKPOINT_FILES[0] (torch format), tools/convert_official.py SAFETENSORS_FILE.
+SAFETENSORS_FILE = 'model.safetensors'
+CHECKPOINT_FILES = ('model.pth', 'checkpoint.pth', SAFETENSORS_FILE)
+WEIGHT_SUFFIXES = ('.safetensors', '.pth')
 EMBEDDINGS_SUBDIR = 'embeddings'
 
 
@@ -55,27 +64,46 @@ def build_model(cfg: Config, checkpoint: str | os.PathLike | None = None,
     if checkpoint is None:
         model.init_weights()
     else:
-        report = load_checked(model, checkpoint, strict=strict)
+        report = load_checked(model, read_weights(checkpoint), strict=strict, source=str(checkpoint))
         if report:
             warnings.warn(f'loaded {checkpoint} non-strictly: {report.describe()}')
     return model.to(torch.device(device) if device is not None else default_device()).eval()
 
 
+def read_weights(path: str | os.PathLike) -> dict[str, torch.Tensor]:
+    """State dict of a weights file: safetensors (read without unpickling) or a torch checkpoint."""
+    from seg.models.utils.checkpoint import read_state_dict
+    path = Path(path)
+    if path.suffix != '.safetensors':
+        return read_state_dict(path)
+    if not path.is_file():
+        raise FileNotFoundError(f'checkpoint file not found: {path}')
+    from safetensors.torch import load_file
+    try:
+        return load_file(str(path))
+    except Exception as exc:  # truncated / not safetensors: name the file
+        raise ValueError(f'{path} is not a readable safetensors file ({exc})') from exc
+
+
 def find_checkpoint(folder: Path) -> Path:
-    """The weights file of a pretrained folder: one of ``CHECKPOINT_FILES``, else its single ``.pth``."""
+    """The weights file of a pretrained folder: one of ``CHECKPOINT_FILES``, else its single
+    ``.safetensors`` / ``.pth`` file."""
     for name in CHECKPOINT_FILES:
         if (folder / name).is_file():
             return folder / name
-    candidates = sorted(folder.glob('*.pth'))
+    candidates = sorted(p for p in folder.iterdir() if p.suffix in WEIGHT_SUFFIXES and p.is_file())
     if len(candidates) == 1:
         return candidates[0]
     found = ', '.join(p.name for p in candidates) or 'none'
     raise FileNotFoundError(f'{folder}: expected one checkpoint ({" / ".join(CHECKPOINT_FILES)} or a single '
-                            f'*.pth), found {found}')
+                            f'*.safetensors / *.pth), found {found}')
 
 
-def resolve_pretrained(dir_or_repo: str | os.PathLike, revision: str | None = None) -> Path:
-    """Folder holding ``config.py`` + weights: ``dir_or_repo`` itself, or a Hugging Face Hub snapshot."""
+def resolve_pretrained(dir_or_repo: str | os.PathLike, revision: str | None = None,
+                       cache_dir: str | os.PathLike | None = None) -> Path:
+    """Folder holding ``config.py`` + weights: ``dir_or_repo`` itself, or the snapshot of the Hugging Face
+    Hub repo ``owner/name`` in huggingface_hub's cache (``cache_dir``, default ``HF_HUB_CACHE``), fetched
+    when missing unless ``HF_HUB_OFFLINE=1``."""
     path = Path(dir_or_repo).expanduser()
     if path.is_dir():
         if not (path / CONFIG_FILE).is_file():
@@ -90,11 +118,15 @@ def resolve_pretrained(dir_or_repo: str | os.PathLike, revision: str | None = No
         raise ImportError(f'loading {dir_or_repo!r} from the Hugging Face Hub needs `pip install '
                           f'huggingface_hub` (or pass a local folder)') from exc
     try:
-        return Path(snapshot_download(repo_id=str(dir_or_repo), revision=revision))
+        folder = Path(snapshot_download(repo_id=str(dir_or_repo), revision=revision, cache_dir=cache_dir))
     except Exception as exc:  # offline, unknown repo, no access: one clear message
-        raise RuntimeError(f'could not download {dir_or_repo!r} from the Hugging Face Hub ({exc}). '
-                           f'Offline? Pass a local folder with {CONFIG_FILE} and {CHECKPOINT_FILES[0]} '
-                           f'instead.') from exc
+        raise RuntimeError(f'could not get {dir_or_repo!r} from the Hugging Face Hub or its cache ({exc}). '
+                           f'Offline (HF_HUB_OFFLINE=1) only a cached snapshot works; or pass a local folder '
+                           f'with {CONFIG_FILE} and {CHECKPOINT_FILES[0]}.') from exc
+    if not (folder / CONFIG_FILE).is_file():
+        raise FileNotFoundError(f'hub repo {dir_or_repo!r} (snapshot {folder}) has no {CONFIG_FILE}: not an '
+                                f'OMG-Seg pretrained folder (tools/convert_official.py makes one)')
+    return folder
 
 
 def pretrained_config(folder: Path, cfg_options: dict | None = None) -> Config:

@@ -56,3 +56,20 @@ def test_segment_at_picks_the_segment_under_the_click():
     ('cat, dog', ['cat', 'dog']), ('person,child; car', ['person,child', 'car']), ('  ', []), (None, [])])
 def test_parse_names(text, names):
     assert parse_names(text) == names
+
+
+def test_uploaded_video_or_frames_give_rgb_frames(tmp_path):
+    import cv2
+    from web_demo import load_frames
+    writer = cv2.VideoWriter(str(tmp_path / 'clip.avi'), cv2.VideoWriter_fourcc(*'MJPG'), 5, (32, 24))
+    for value in (0, 80, 160, 240):
+        writer.write(np.full((24, 32, 3), (value, 0, 255), np.uint8))  # BGR: red channel saturated
+    writer.release()
+    frames = load_frames(str(tmp_path / 'clip.avi'), None, max_frames=3)
+    assert len(frames) == 3 and frames[0].shape == (24, 32, 3)
+    assert abs(int(frames[2][12, 16, 0]) - 255) < 10 and abs(int(frames[2][12, 16, 2]) - 160) < 10  # RGB
+    for name, value in (('b.png', 200), ('a.png', 50)):
+        cv2.imwrite(str(tmp_path / name), np.full((8, 8, 3), value, np.uint8))
+    frames = load_frames(None, [str(tmp_path / 'b.png'), str(tmp_path / 'a.png')], max_frames=8)
+    assert [int(f[0, 0, 0]) for f in frames] == [50, 200]  # sorted by file name
+    assert load_frames(None, None, 8) == []
