@@ -118,7 +118,12 @@ def use_bank(cfg, bank: str | None) -> None:
     """Point the classifier at ``bank`` (if given) and refuse a bank that records other classes than the
     ones the config's labels mean (what gen_cls.py CONFIG encodes), naming the file and the first
     difference."""
-    from seg.models.text_embeddings import BankVocabularyError, bank_path, check_bank_vocabulary
+    from seg.models.text_embeddings import (
+        BankVocabularyError,
+        bank_metadata,
+        bank_path,
+        check_bank_vocabulary,
+    )
     from seg.models.text_embeddings.vocabulary_check import scored_vocabulary
     classifier = cfg.model.get('panoptic_head', {}).get('classifier')
     if classifier is None:
@@ -133,12 +138,14 @@ def use_bank(cfg, bank: str | None) -> None:
                           placeholder_bank=False)
     if not classifier.get('bank_name'):
         return
+    path = bank_path(classifier.get('embeddings_dir', 'data/embeddings'), classifier['bank_name'])
+    if not (bank_metadata(path) or {}).get('class_names'):
+        return  # nothing recorded to compare (a missing bank is reported when the model is built)
     from mmengine.registry import init_default_scope
     init_default_scope(cfg.get('default_scope', 'mmdet'))  # the dataset is built (lazily) for its classes
     vocabulary = scored_vocabulary(cfg)
     if vocabulary is None:
         return
-    path = bank_path(classifier.get('embeddings_dir', 'data/embeddings'), classifier['bank_name'])
     try:
         check_bank_vocabulary(path, *vocabulary)
     except BankVocabularyError as err:

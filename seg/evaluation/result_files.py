@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 __all__ = ['ResultFiles', 'clear_staging', 'configure_result_files', 'describe', 'publish_results',
@@ -24,6 +24,7 @@ class ResultFiles:
     folder: str
     pred: str
     task: str | None
+    gt: str = 'GT'
 
 
 def staging_dir(out_dir: str) -> str:
@@ -129,7 +130,8 @@ def configure_result_files(cfg, out_dir: str, format_only: bool = False) -> list
         while folder_name in used:  # two metrics of one type: coco_panoptic, coco_panoptic_2, ...
             folder_name, index = f'{sub}_{index}', index + 1
         used.add(folder_name)
-        written.append(writer(metric, os.path.join(staging, folder_name), format_only, _dataset_type(cfg)))
+        files = writer(metric, os.path.join(staging, folder_name), format_only, _dataset_type(cfg))
+        written.append(replace(files, gt=metric.get('ann_file') or 'GT'))
     if not written:
         raise ValueError(f'--out-dir: no metric of test_evaluator writes result files '
                          f'({", ".join(_metric_type(m) for m in metrics)}; known: {", ".join(WRITERS)})')
@@ -163,6 +165,6 @@ def describe(written: list[ResultFiles], out_dir: str) -> list[str]:
     for files in written:
         folder = os.path.join(out_dir, os.path.basename(files.folder))
         pred = os.path.join(folder, files.pred) if files.pred else folder
-        lines.append(f'{files.metric} -> {folder} (score it: python tools/eval.py {files.task} --gt GT '
-                     f'--pred {pred})')
+        lines.append(f'{files.metric} -> {folder} (score it: python tools/eval.py {files.task} '
+                     f'--gt {files.gt} --pred {pred})')
     return lines
