@@ -8,6 +8,7 @@ Nothing is sent anywhere: gradio's analytics are off and the server listens on `
 """
 
 import argparse
+import copy
 import os
 import sys
 import tempfile
@@ -23,6 +24,7 @@ for _path in (DEMO_DIR.parent, DEMO_DIR):
 import numpy as np  # noqa: E402
 from web_session import (  # noqa: E402
     IMAGE_TASKS,
+    PROMPT_MODES,
     TOY_CHECKPOINT,
     UNTRAINED_BANNER,
     VIDEO_TASKS,
@@ -32,7 +34,6 @@ from web_session import (  # noqa: E402
     track_objects,
 )
 
-PROMPT_MODES = ('point', 'negative point', 'box')
 # Height of the shown pictures. Gradio shows smaller pictures at their own size (object-fit: scale-down) and
 # maps clicks to pixels assuming that, so the toy images stay small; photos fill the frame.
 IMAGE_HEIGHT = 400
@@ -94,12 +95,13 @@ def make_image_handlers(session: DemoSession):
     def click(image, prompts, mode, things, stuff, evt=None):
         if image is None or evt is None:
             return None, 'Upload an image first, then click on an object.', prompts
-        prompts = Prompts(list(prompts.points), list(prompts.labels), list(prompts.boxes), prompts.corner)
+        prompts = copy.deepcopy(prompts)
         x, y = (float(v) for v in evt.index[:2])
         prompts.add_click(x, y, mode)
         if prompts.empty:
-            return (draw_with_prompts(session, image, None, prompts), 'Click the second corner of the box.',
-                    prompts)
+            wait = 'Click the second corner of the box.' if prompts.corner else \
+                'A negative click alone selects nothing: add a positive click or a box.'
+            return draw_with_prompts(session, image, None, prompts), wait, prompts
         if not session.has_prompts and prompts.boxes:
             return (draw_with_prompts(session, image, None, prompts),
                     'Boxes need a model with prompt queries (`model.panoptic_head.enable_box_query=True`).',
@@ -107,9 +109,15 @@ def make_image_handlers(session: DemoSession):
         with session.lock:
             session.set_classes(things, stuff)
             session.set_image(image)
-            result = session.objects(prompts)
+            try:
+                result = session.objects(prompts)
+            except ValueError as error:  # prompts this model cannot use: say so, keep every click drawn
+                return (draw_with_prompts(session, image, None, prompts),
+                        f'**The model cannot use these prompts:** {error}. "Clear clicks" starts over.',
+                        prompts)
             overlay = draw_with_prompts(session, image, result, prompts)
-        how = 'prompt queries' if session.has_prompts else 'the panoptic segment under each click'
+        how = 'prompt queries' if session.has_prompts else \
+            'the panoptic segment under each positive click; negative clicks need prompt queries'
         return overlay, f'**objects** at ({x:.0f}, {y:.0f}) ({how}): {summary(result, "masks")}', prompts
 
     return segment, click
@@ -178,7 +186,8 @@ def make_video_handlers(session: DemoSession, max_frames: int):
             if not len(found['masks']) or not found['masks'][0].any():
                 return frames[0], [], None, state, f'No object at ({x:.0f}, {y:.0f}): click elsewhere.'
             state = dict(state, masks=state['masks'] + [found['masks'][0]])
-            state['prompts'] = Prompts(state['prompts'].points + [[x, y]], state['prompts'].labels + [1])
+            state['prompts'] = copy.deepcopy(state['prompts'])
+            state['prompts'].add_click(x, y, 'new object')
             results = track_objects(session.video, session.video.init_state(frames), np.stack(state['masks']))
             overlays = [draw(session, frame, result, 'vos') for frame, result in zip(frames, results)]
         first = draw_with_prompts(session, overlays[0], None, state['prompts'])
@@ -205,7 +214,8 @@ def image_tab(gr, session: DemoSession) -> None:
                                 placeholder='cat; dog; person', elem_id='image-things')
             stuff = gr.Textbox(label='stuff classes', placeholder='sky; grass', elem_id='image-stuff')
             score_thr = gr.Slider(0, 1, value=0.3, step=0.05, label='instance score threshold')
-            mode = gr.Radio(list(PROMPT_MODES), value='point', label='click mode (box: click two corners)')
+            mode = gr.Radio(list(PROMPT_MODES), value='point',
+                            label='click mode (point / negative point: the current object; box: two corners)')
             with gr.Row():
                 run = gr.Button('Segment', variant='primary', elem_id='image-run')
                 clear = gr.Button('Clear clicks', elem_id='image-clear')

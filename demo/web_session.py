@@ -20,22 +20,19 @@ UNTRAINED_BANNER = ('**Untrained model: random weights, the masks mean nothing.*
                     '`bash tools/quickstart.sh` (writes `work_dirs/toy/iter_600.pth`, used by default), '
                     'or pass `--checkpoint` / `--pretrained`.')
 IMAGE_TASKS = ('panoptic', 'instance', 'semantic')
+PROMPT_MODES = ('point', 'negative point', 'new object', 'box')
 VIDEO_TASKS = {'VPS (video panoptic)': 'panoptic', 'VIS (video instances)': 'instance'}
 
 
 # ---------------------------------------------------------------------------------------------- adapters
-def segment_prompts(predictor, points=None, point_labels=None, boxes=None) -> dict:
-    """Masks + classes of click / box prompts (one per positive click and per box, boxes first).
+def segment_prompts(predictor, objects: list) -> dict:
+    """Masks + classes of the prompted objects (one :class:`ObjectPrompt` each: its positive and negative
+    clicks and box), in object order.
 
-    The one call of the prompt API: negative clicks (``point_labels`` 0) are drawn but not yet sent,
-    since ``predict_prompts`` takes positive points only.
+    The one call of the prompt API. A model whose prompt encoder takes one click or one box per object (the
+    published weights' encoding) raises ``ValueError`` for more, which the UI shows instead of the masks.
     """
-    points = np.asarray(points if points is not None else [], dtype=np.float32).reshape(-1, 2)
-    if point_labels is not None:
-        points = points[np.asarray(point_labels, dtype=bool)]
-    boxes = np.asarray(boxes if boxes is not None else [], dtype=np.float32).reshape(-1, 4)
-    return predictor.predict_prompts(points=points if len(points) else None,
-                                     boxes=boxes if len(boxes) else None)
+    return predictor.predict_prompts(objects=objects)
 
 
 def track_objects(video_predictor, state, first_masks: np.ndarray) -> list[dict]:
@@ -71,24 +68,49 @@ def parse_names(text: str | None) -> list[str]:
 # ---------------------------------------------------------------------------------------------- session
 @dataclass
 class Prompts:
-    """Clicks and boxes of one image, in original image pixels; ``corner`` = first corner of a box."""
+    """Clicks and boxes of one image, in original image pixels, grouped into objects: ``point_objects`` /
+    ``box_objects`` hold the object index of each click / box; ``corner`` = first corner of a pending box."""
 
     points: list[list[float]] = field(default_factory=list)
     labels: list[int] = field(default_factory=list)
     boxes: list[list[float]] = field(default_factory=list)
     corner: list[float] | None = None
+    point_objects: list[int] = field(default_factory=list)
+    box_objects: list[int] = field(default_factory=list)
+
+    @property
+    def current(self) -> int:
+        """Index of the object that 'point' / 'negative point' clicks refine (the last one)."""
+        return max(self.point_objects + self.box_objects, default=0)
 
     def add_click(self, x: float, y: float, mode: str) -> None:
-        """A click in ``mode`` 'point' (+), 'negative point' (-) or 'box' (two clicks: corners)."""
+        """A click in ``mode`` (PROMPT_MODES): 'point' (+) or 'negative point' (-) on the current object,
+        'new object' (+ on a new one), 'box' (two clicks: corners; a new object if the current has a box)."""
+        if mode not in PROMPT_MODES:
+            raise ValueError(f'click mode must be one of {PROMPT_MODES}, got {mode!r}')
+        started = bool(self.point_objects or self.box_objects)
         if mode == 'box':
             if self.corner is None:
                 self.corner = [x, y]
                 return
             (x0, y0), self.corner = self.corner, None
             self.boxes.append([min(x0, x), min(y0, y), max(x0, x), max(y0, y)])
+            self.box_objects.append(self.current + (self.current in self.box_objects))
         else:
             self.points.append([x, y])
             self.labels.append(0 if mode == 'negative point' else 1)
+            self.point_objects.append(self.current + (mode == 'new object' and started))
+
+    def objects(self) -> list:
+        """One :class:`ObjectPrompt` (clicks with labels, box) per object, in object order."""
+        from seg.models.query_generators.prompts import ObjectPrompt
+        found = []
+        for index in sorted(set(self.point_objects + self.box_objects)):
+            clicks = [i for i, obj in enumerate(self.point_objects) if obj == index]
+            box = [b for b, obj in zip(self.boxes, self.box_objects) if obj == index]
+            found.append(ObjectPrompt([self.points[i] for i in clicks] or None,
+                                      [self.labels[i] for i in clicks] or None, box[0] if box else None))
+        return found
 
     @property
     def empty(self) -> bool:
@@ -140,10 +162,11 @@ class DemoSession:
         raise ValueError(f'task must be one of {IMAGE_TASKS}, got {task!r}')
 
     def objects(self, prompts: Prompts) -> dict:
-        """Masks + labels of the prompts: prompt queries when the model has them, else the panoptic
-        segment under each positive click (boxes need prompt queries)."""
+        """Masks + labels of the prompts: one per object from the prompt queries when the model has them
+        (``ValueError`` for prompts its encoder cannot use), else the panoptic segment under each positive
+        click (boxes and negative clicks need prompt queries)."""
         if self.has_prompts:
-            return segment_prompts(self.image, prompts.points, prompts.labels, prompts.boxes)
+            return segment_prompts(self.image, prompts.objects())
         panoptic = self.image.predict_panoptic()
         parts = [segment_at(panoptic, x, y) for (x, y), label in zip(prompts.points, prompts.labels) if label]
         if not parts:

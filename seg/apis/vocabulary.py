@@ -19,6 +19,7 @@ from seg.models.text_embeddings import (
     load_text_bank,
     split_synonyms,
 )
+from seg.visualization.names import display_name
 
 DEFAULT_CACHE_DIR = 'data/embeddings/cache'
 
@@ -27,7 +28,8 @@ DEFAULT_CACHE_DIR = 'data/embeddings/cache'
 class Vocabulary:
     """Classes of a model: ``classes[:num_things]`` are things (instances), the rest stuff (regions).
 
-    A class string may hold comma-separated synonyms (``'person,child'``); its display name is the first.
+    A class string may hold comma-separated synonyms (``'person,child'``); its display name is the first,
+    without dataset suffixes (:func:`~seg.visualization.names.display_name`, as results name classes).
     """
 
     classes: tuple[str, ...]
@@ -58,8 +60,9 @@ class Vocabulary:
 
     @property
     def names(self) -> list[str]:
-        """Display name (first synonym) of every class."""
-        return [split_synonyms(name)[0] for name in self.classes]
+        """Display name of every class (``display_name``: first synonym, no dataset suffix, no underscores),
+        the names results give (``class_names``)."""
+        return [display_name(name) for name in self.classes]
 
     def is_thing(self, label: int) -> bool:
         return int(label) < self.num_things

@@ -1,12 +1,15 @@
 """The web demo's model-side helpers: click bookkeeping, the prompt adapter, the click fallback, names."""
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / 'demo'))
-from web_session import Prompts, parse_names, segment_at, segment_prompts  # noqa: E402
+from web_session import DemoSession, Prompts, parse_names, segment_at, segment_prompts  # noqa: E402
+
+from seg.models.query_generators import PromptQueryGenerator, make_object_prompts  # noqa: E402
 
 
 def test_box_mode_needs_two_clicks_and_orders_corners():
@@ -23,21 +26,82 @@ def test_point_modes_record_labels():
     assert prompts.empty  # a negative click alone selects nothing
     prompts.add_click(3, 4, 'point')
     assert prompts.points == [[1, 2], [3, 4]] and prompts.labels == [0, 1] and not prompts.empty
+    assert prompts.point_objects == [0, 0]  # both refine the first object
+    with pytest.raises(ValueError, match="click mode must be one of .* got 'erase'"):
+        prompts.add_click(0, 0, 'erase')
+
+
+def test_clicks_group_into_objects():
+    prompts = Prompts()
+    for x, y, mode in ((5, 5, 'point'), (6, 6, 'negative point'), (7, 7, 'point'),  # object 0: + - +
+                       (20, 20, 'new object'),  # object 1
+                       (0, 0, 'box'), (4, 4, 'box'),  # object 1's box
+                       (30, 30, 'box'), (40, 40, 'box')):  # object 1 has a box: a new object 2
+        prompts.add_click(x, y, mode)
+    assert prompts.point_objects == [0, 0, 0, 1] and prompts.box_objects == [1, 2]
+    first, second, third = prompts.objects()
+    np.testing.assert_array_equal(first.points, [[5, 5], [6, 6], [7, 7]])
+    assert first.labels.tolist() == [1, 0, 1] and first.box is None
+    np.testing.assert_array_equal(second.points, [[20, 20]])
+    assert second.box.tolist() == [0, 0, 4, 4]
+    assert third.points.shape == (0, 2) and third.box.tolist() == [30, 30, 40, 40]
 
 
 class RecordingPredictor:
-    def predict_prompts(self, points=None, boxes=None):
-        self.points, self.boxes = points, boxes
+    def predict_prompts(self, objects=None):
+        self.objects = objects
         return 'result'
 
 
-def test_segment_prompts_sends_positive_points_and_boxes():
-    predictor = RecordingPredictor()
-    assert segment_prompts(predictor, [[1, 2], [3, 4]], [0, 1], [[0, 0, 5, 5]]) == 'result'
-    np.testing.assert_array_equal(predictor.points, [[3, 4]])
-    np.testing.assert_array_equal(predictor.boxes, [[0, 0, 5, 5]])
-    segment_prompts(predictor, [[1, 2]], [0], [])
-    assert predictor.points is None and predictor.boxes is None
+def test_segment_prompts_sends_the_objects_as_they_are():
+    prompts, predictor = Prompts(), RecordingPredictor()
+    prompts.add_click(1, 2, 'point')
+    prompts.add_click(3, 4, 'negative point')
+    objects = prompts.objects()
+    assert segment_prompts(predictor, objects) == 'result' and predictor.objects is objects
+
+
+class OneClickPredictor:
+    """Stands in for a model with the published prompt encoding (one click or one box per object)."""
+
+    model = SimpleNamespace(panoptic_head=SimpleNamespace(enable_box_query=True))
+    class_names = ['thing']
+
+    def set_image(self, image):
+        self.image = image
+
+    def predict_prompts(self, objects):
+        prompts = make_object_prompts(objects)
+        PromptQueryGenerator().check_supported(prompts, 'the prompts')
+        count = len(objects)
+        return dict(masks=np.ones((count, 8, 8), bool), labels=np.zeros(count, np.int64),
+                    class_names=['thing'] * count, scores=np.ones(count), boxes=np.zeros((count, 4)))
+
+
+def click_handler():
+    from web_demo import make_image_handlers
+    return make_image_handlers(DemoSession(OneClickPredictor(), None, trained=True))[1]
+
+
+def test_the_ui_shows_why_the_model_cannot_use_a_negative_click():
+    click, image = click_handler(), np.zeros((8, 8, 3), np.uint8)
+    _, text, prompts = click(image, Prompts(), 'point', '', '', SimpleNamespace(index=[2, 2]))
+    assert '1 masks' in text and 'prompt queries' in text
+    overlay, text, prompts = click(image, prompts, 'negative point', '', '', SimpleNamespace(index=[5, 5]))
+    assert text.startswith('**The model cannot use these prompts:** the prompts: prompt 0 has a negative '
+                           'click, but this model encodes one positive click or one box per prompt'), text
+    assert prompts.labels == [1, 0] and overlay.shape == (8, 8, 3)  # the click is kept and drawn
+    _, text, prompts = click(image, Prompts(), 'negative point', '', '', SimpleNamespace(index=[5, 5]))
+    assert text == 'A negative click alone selects nothing: add a positive click or a box.'
+
+
+def test_the_ui_sends_one_object_per_new_object_click():
+    click, image = click_handler(), np.zeros((8, 8, 3), np.uint8)
+    _, _, prompts = click(image, Prompts(), 'point', '', '', SimpleNamespace(index=[2, 2]))
+    _, text, prompts = click(image, prompts, 'new object', '', '', SimpleNamespace(index=[6, 6]))
+    assert '2 masks' in text and prompts.point_objects == [0, 1]
+    _, text, _ = click(image, prompts, 'point', '', '', SimpleNamespace(index=[7, 7]))
+    assert 'prompt 1 has 2 clicks' in text  # a second click on one object: the published encoding refuses
 
 
 def test_segment_at_picks_the_segment_under_the_click():

@@ -9,9 +9,9 @@ from mmengine.config import Config
 from safetensors.torch import load_file
 
 from seg.models.utils.checkpoint import CheckpointMismatchError
+from tests.utils.official_checkpoint import write_released_checkpoint
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-OFFICIAL_TSV = REPO_ROOT / 'tests' / 'models' / 'data' / 'official_state_dict.tsv'
 CONFIG = REPO_ROOT / 'seg' / 'configs' / 'm2ov_val' / 'eval_m2_convl_300q_ov_coco.py'
 
 
@@ -23,27 +23,12 @@ def load_tool():
     return module
 
 
-def official_state() -> dict:
-    """Random tensors with the keys and shapes of the released head-only checkpoint."""
-    generator, state = torch.Generator().manual_seed(0), {}
-    for row in OFFICIAL_TSV.read_text().splitlines():
-        key, shape = row.split('\t')[:2]
-        if key.startswith('panoptic_head.'):
-            size = () if shape == 'scalar' else tuple(int(s) for s in shape.split('x'))
-            state[key] = torch.randn(size, generator=generator)
-    return state
-
-
 @pytest.fixture(scope='module')
 def released(tmp_path_factory):
     """The synthesised checkpoint as an mmengine file (``state_dict``, DDP ``module.`` prefixes, one
     non-head tensor), and its head state."""
-    state = official_state()
     path = tmp_path_factory.mktemp('released') / 'omg_seg_convl.pth'
-    wrapped = {f'module.{k}': v for k, v in state.items()}
-    wrapped['module.data_preprocessor.mean'] = torch.zeros(3)
-    torch.save({'state_dict': wrapped, 'meta': {'epoch': 12}}, path)
-    return path, state
+    return path, write_released_checkpoint(path)
 
 
 def test_converts_the_released_layout(released, tmp_path, capsys):
