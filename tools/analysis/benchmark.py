@@ -29,7 +29,7 @@ import torch
 from mmengine.config import DictAction
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-for _path in (REPO_ROOT, Path(__file__).resolve().parent):  # the package, and stage_benchmark.py
+for _path in (REPO_ROOT, Path(__file__).resolve().parent):  # the package, and _stage_benchmark.py
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
@@ -176,7 +176,7 @@ def main(argv=None) -> list[Measurement]:
     """Measure the phases of the config and print the table; returns the rows."""
     args = parse_args(argv)
     if args.stages or args.single:
-        from stage_benchmark import run_stages
+        from _stage_benchmark import run_stages
         return run_stages(args, argv)
     from mmengine.logging import MMLogger
     from mmengine.optim import build_optim_wrapper
