@@ -148,14 +148,17 @@ class ImagePredictor(PredictorBase):
 
     @torch.no_grad()
     def predict_prompts(self, points=None, boxes=None, *, objects: Sequence[ObjectPrompt] | None = None,
-                        return_logits: bool = False) -> Result:
+                        mask_inputs=None, return_logits: bool = False) -> Result:
         """One mask per prompted object, with its class, in pixels of the original image.
 
         ``objects``: one :class:`ObjectPrompt` per object (any number of positive / negative clicks and at
         most one box each). Shorthand: ``points`` (P, 2) xy and/or ``boxes`` (M, 4) xyxy, each its own
         object (boxes first, then points). Results in object order: ``masks``, ``labels``, ``class_names``,
         ``class_scores`` (over the current vocabulary), ``scores`` (objectness), ``mask_scores``,
-        ``boxes``, and with ``return_logits`` the mask ``logits`` (N, H, W) float32.
+        ``boxes``, and with ``return_logits`` the mask ``logits`` (N, H, W) float32 and ``low_res_logits``
+        (N, h, w) (1/4 of the padded network input, SAM's low-resolution logits).
+        ``mask_inputs`` (N, h, w): the ``low_res_logits`` of a previous call, one per object, to refine from
+        (a model built with ``ClickSetPromptEncoder(mask_feedback=True)``; others raise).
         A model whose prompt encoder takes one click or one box per object raises for more.
         """
         if not getattr(self.model.panoptic_head, 'enable_box_query', False):
@@ -173,6 +176,8 @@ class ImagePredictor(PredictorBase):
             if points is None and boxes is None:
                 raise ValueError('predict_prompts needs objects=, or points (P, 2) and/or boxes (M, 4)')
             prompts = make_prompts(points=points, boxes=boxes)
+        if mask_inputs is not None:
+            prompts.mask_inputs = self._check_mask_inputs(mask_inputs, len(prompts))
         return self._prompt_result(prompts.to(self.device), return_logits)
 
     @torch.no_grad()
@@ -182,11 +187,12 @@ class ImagePredictor(PredictorBase):
         (1 = object, 0 = background; default all 1) and/or one ``box`` (4,) xyxy, original-image pixels.
         Returns :meth:`predict_prompts`'s result for that object (N = 1), with its class.
 
-        ``mask_input`` (SAM's low-resolution mask of a previous call) and ``multimask_output=True`` are not
-        available: the model gives one mask per prompt query, and refinement is done by passing all clicks
-        again (a model trained with click sets uses them all).
+        ``mask_input`` (1, h, w) or (h, w): SAM's low-resolution logits of a previous call (its
+        ``low_res_logits``, returned with ``return_logits=True``), for a model built with
+        ``ClickSetPromptEncoder(mask_feedback=True)``; pass all clicks so far with it. Other models raise
+        for it. ``multimask_output=True`` is not available: the model gives one mask per prompt query.
         """
-        if mask_input is not None:
+        if mask_input is not None and not self._takes_mask_inputs:
             raise ValueError('mask_input is not supported by this model (prompts are clicks and boxes); '
                              'to refine a mask pass all clicks so far, positive and negative, as one object')
         if multimask_output:
@@ -196,19 +202,40 @@ class ImagePredictor(PredictorBase):
             raise ValueError('point_labels given without point_coords')
         if point_coords is None and box is None:
             raise ValueError('predict needs point_coords (K, 2) and/or box (4,)')
+        if mask_input is not None:
+            mask_input = torch.as_tensor(np.asarray(mask_input, dtype=np.float32))
+            mask_input = mask_input[None] if mask_input.dim() == 2 else mask_input
         return self.predict_prompts(objects=[ObjectPrompt(point_coords, point_labels, box)],
-                                    return_logits=return_logits)
+                                    mask_inputs=mask_input, return_logits=return_logits)
+
+    @property
+    def _takes_mask_inputs(self) -> bool:
+        """Whether the model's prompt encoder refines from a previous mask (``mask_feedback``)."""
+        encoder = getattr(self.model.panoptic_head, 'prompt_encoder', None)
+        return bool(getattr(encoder, 'takes_mask_inputs', False))
+
+    def _check_mask_inputs(self, mask_inputs, count: int) -> Tensor:
+        """``mask_inputs`` as float32 (N, h, w) at the decoder's mask size; raise naming the problem."""
+        if not self._takes_mask_inputs:
+            raise ValueError('mask_input is not supported by this model (its prompt encoder has no '
+                             'mask_feedback); to refine a mask pass all clicks so far as one object')
+        mask_inputs = torch.as_tensor(np.asarray(mask_inputs, dtype=np.float32))
+        expected = (count, *self._require_image().pixels.mask_features.shape[-2:])
+        if tuple(mask_inputs.shape) != expected:
+            raise ValueError(f'mask_inputs must have shape {expected} (one low_res_logits map per object, as '
+                             f'returned with return_logits=True), got {tuple(mask_inputs.shape)}')
+        return mask_inputs
 
     def _prompt_result(self, prompts: InstanceData, return_logits: bool) -> Result:
         """Decode the prompt set (input-frame pixels) and turn it into a plain result."""
         from seg.models.detectors.omg_seg_interactive import OMGSegInteractive
-        meta = self._meta
-        check_prompts(prompts, meta['img_shape'], 'the prompts')
-        prediction = self._run_decoder(prompts)
-        count = len(prompts)
-        instances = OMGSegInteractive.prompt_results(self.model, prediction, 0, meta, count, True,
-                                                     with_logits=return_logits)
-        return prompt_result(instances, prediction.cls_logits[0, :count], self.vocabulary)
+        check_prompts(prompts, self._meta['img_shape'], 'the prompts')
+        instances, prediction = OMGSegInteractive.decode_prompts(self.model, self._require_image(), prompts,
+                                                                 with_logits=return_logits)
+        result = prompt_result(instances, prediction.cls_logits[0, :len(prompts)], self.vocabulary)
+        if return_logits:
+            result['low_res_logits'] = instances.low_res_logits.cpu().numpy()
+        return result
 
     def _object_to_input_frame(self, obj: ObjectPrompt, meta: dict) -> ObjectPrompt:
         """An object's clicks and box scaled from the original image to the network input."""

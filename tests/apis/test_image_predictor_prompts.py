@@ -5,6 +5,7 @@ import torch
 from PIL import Image
 
 from seg.apis import ImagePredictor
+from seg.models.detectors.omg_seg_interactive import OMGSegInteractive
 from seg.models.query_generators import ObjectPrompt
 
 
@@ -75,3 +76,42 @@ def test_click_set_model_answers_each_object_with_all_its_clicks(click_sets, ima
     np.testing.assert_allclose(alone['logits'][0], result['logits'][2], atol=1e-5)
     with pytest.raises(ValueError, match=r'prompt \[10000.0, 1.0\] lies outside the image'):
         click_sets.predict(point_coords=[[30, 40], [1e4, 1]], point_labels=[1, 0])
+
+
+@pytest.fixture(scope='module')
+def refining(toy_workspace) -> ImagePredictor:
+    """The toy model with click sets and previous-mask feedback (random weights: behaviour, not quality)."""
+    options = dict(toy_workspace.cfg_options)
+    options['model.panoptic_head.prompt_encoder'] = dict(type='ClickSetPromptEncoder', mask_feedback=True)
+    torch.manual_seed(0)
+    return ImagePredictor.from_config(toy_workspace.config, None, 'cpu', cfg_options=options)
+
+
+def test_mask_input_refines_through_the_evaluation_path(refining, image):
+    refining.set_image(image)
+    first = refining.predict(point_coords=[[30, 40]], return_logits=True)
+    low_res = first['low_res_logits']
+    assert low_res.shape == (1, *refining._features.pixels.mask_features.shape[-2:])
+    assert low_res.dtype == np.float32
+    # an empty previous mask (logits <= 0) adds nothing; a full one changes the query
+    empty = refining.predict(point_coords=[[30, 40]], mask_input=np.zeros_like(low_res), return_logits=True)
+    np.testing.assert_array_equal(empty['logits'], first['logits'])
+    full = np.ones_like(low_res[0])  # (h, w) is taken as well as (1, h, w)
+    refined = refining.predict(point_coords=[[30, 40]], mask_input=full, return_logits=True)
+    assert not np.allclose(refined['logits'], first['logits'])
+    # the same call through the detector's click-evaluation decoding gives the same masks and logits
+    objects, previous = [ObjectPrompt(points=[[30, 40]])], torch.from_numpy(full)[None]
+    with torch.no_grad():
+        evaluated = OMGSegInteractive.segment_objects(refining.model, refining._features, objects, previous)
+    np.testing.assert_array_equal(evaluated.masks.numpy(), refined['masks'])
+    np.testing.assert_array_equal(evaluated.low_res_logits.numpy(), refined['low_res_logits'])
+    with pytest.raises(ValueError, match=r'mask_inputs must have shape \(1, \d+, \d+\) .* got \(1, 256, 2'):
+        refining.predict(point_coords=[[30, 40]], mask_input=np.zeros((1, 256, 256), np.float32))
+
+
+def test_mask_input_needs_the_feedback_option(click_sets, image):
+    click_sets.set_image(image)
+    with pytest.raises(ValueError, match='mask_input is not supported by this model'):
+        click_sets.predict(point_coords=[[30, 40]], mask_input=np.zeros((1, 8, 8), np.float32))
+    with pytest.raises(ValueError, match='mask_input is not supported by this model'):
+        click_sets.predict_prompts(points=[[30, 40]], mask_inputs=np.zeros((1, 8, 8), np.float32))

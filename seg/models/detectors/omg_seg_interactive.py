@@ -38,7 +38,8 @@ class OMGSegInteractive(OMGSeg):
 
     ``eval_clicks=C`` (> 0) evaluates GT-prompted batches by click simulation instead, in the original
     image frame: click 1 at each object's deepest point, then C - 1 corrective clicks (``simulate_clicks``),
-    each round decoding all clicks so far; plus one tight-box prompt per object. More than one click needs
+    each round decoding all clicks so far (and, with a ``mask_feedback`` encoder, the previous round's
+    mask logits as ``mask_inputs``); plus one tight-box prompt per object. More than one click needs
     a click-set prompt encoder (``ClickSetPromptEncoder``).
 
     Output per prompt, in prompt order: ``masks`` (N, H, W) bool at ``ori_shape`` (``rescale``) or
@@ -96,12 +97,31 @@ class OMGSegInteractive(OMGSeg):
         return batch_data_samples
 
     # ------------------------------------------------------------------ click simulation
-    def segment_objects(self, features: ImageFeatures, objects: list[ObjectPrompt]) -> InstanceData:
-        """Prompt results (original image size) of one encoded image for objects given in its pixels."""
+    def segment_objects(self, features: ImageFeatures, objects: list[ObjectPrompt],
+                        mask_inputs: Tensor | None = None) -> InstanceData:
+        """Prompt results (original image size) of one encoded image for objects given in its pixels;
+        ``mask_inputs`` (N, h, w): their previous masks' ``low_res_logits`` (needs ``mask_feedback``)."""
         meta = features.metainfos[0]
         prompts = make_object_prompts([object_prompt_to_input(obj, meta) for obj in objects])
-        prediction = self.decode(features, [prompts.to(features.pixels.mask_features.device)], upsample=True)
-        return self.prompt_results(prediction, 0, meta, len(objects), rescale=True)
+        if mask_inputs is not None:
+            prompts.mask_inputs = mask_inputs
+        return OMGSegInteractive.decode_prompts(self, features, prompts)[0]  # also for OMGSeg
+
+    def decode_prompts(self, features: ImageFeatures, prompts: InstanceData,
+                       with_logits: bool = False) -> tuple[InstanceData, HeadPrediction]:
+        """Prompt results of one encoded image (original size) with ``low_res_logits`` (N, h, w), the
+        decoder's 1/4-input mask logits (what ``mask_inputs`` of a next round takes), and the prediction.
+        Also called unbound on a plain :class:`OMGSeg` with prompt queries (the predictor)."""
+        meta = features.metainfos[0]
+        prediction = self.decode(features, [prompts.to(features.pixels.mask_features.device)])
+        low_res = prediction.mask_logits
+        upsampled = F.interpolate(low_res, size=tuple(meta['batch_input_shape']), mode='bilinear',
+                                  align_corners=False)  # as panoptic_head.predict(upsample=True)
+        prediction = prediction._replace(mask_logits=upsampled)
+        results = OMGSegInteractive.prompt_results(self, prediction, 0, meta, len(prompts), rescale=True,
+                                                   with_logits=with_logits)  # also for OMGSeg (predictor)
+        results.low_res_logits = low_res[0, :len(prompts)].float()
+        return results, prediction
 
     def click_evaluation(self, features: ImageFeatures, sample: DetDataSample) -> InstanceData:
         """Click-simulation results of one image against its GT masks (original size)."""
@@ -116,11 +136,13 @@ class OMGSegInteractive(OMGSeg):
             return empty
 
         rounds: list[InstanceData] = []
+        feedback = getattr(self.panoptic_head.prompt_encoder, 'takes_mask_inputs', False)
 
         def segment(clicks: Tensor, labels: Tensor) -> Tensor:
             objects = [ObjectPrompt(c[lab != CLICK_PADDING].numpy(), lab[lab != CLICK_PADDING].numpy())
                        for c, lab in zip(clicks, labels)]
-            rounds.append(self.segment_objects(features, objects))
+            previous = rounds[-1].low_res_logits if feedback and rounds else None
+            rounds.append(self.segment_objects(features, objects, previous))
             return rounds[-1].masks.cpu()
 
         click_ious, _ = simulate_clicks(segment, gts, self.eval_clicks)
@@ -129,6 +151,7 @@ class OMGSegInteractive(OMGSeg):
                                  upsample=True)
         box_masks = self.prompt_results(prediction, 0, meta, len(gts), rescale=True).masks.cpu()
         results = rounds[0]  # the answer to the first click
+        del results.low_res_logits
         results.click_ious = click_ious.float().to(results.masks.device)
         results.box_ious = mask_ious(box_masks, gts).float().to(results.masks.device)
         return results

@@ -141,10 +141,12 @@ class OMGSegHead(PromptQueryMixin, Mask2FormerHead):
         pos = self.query_embed.weight.unsqueeze(0).expand(batch_size, -1, -1)
         return DecoderQueries(content, pos, None)
 
-    def make_queries(self, batch_size: int, batch_data_samples: SampleList) -> DecoderQueries:
-        """Object queries, or prompt queries when the batch carries prompts."""
+    def make_queries(self, batch_size: int, batch_data_samples: SampleList,
+                     mask_features: Tensor | None = None) -> DecoderQueries:
+        """Object queries, or prompt queries when the batch carries prompts (``mask_features`` (B, C, h, w):
+        for an encoder that refines from a previous mask)."""
         if self.uses_prompts(batch_data_samples):
-            return self.prompt_queries(batch_data_samples)
+            return self.prompt_queries(batch_data_samples, mask_features)
         return self.object_queries(batch_size)
 
     # ------------------------------------------------------------------ forward
@@ -201,7 +203,7 @@ class OMGSegHead(PromptQueryMixin, Mask2FormerHead):
         mask_features = frames_to_strip(mask_features, num_frames)
         memories = [frames_to_strip(memory, num_frames) for memory in memories]
         tokens, positions = self._pixel_tokens(memories, num_frames)
-        queries = self.make_queries(mask_features.shape[0], batch_data_samples)
+        queries = self.make_queries(mask_features.shape[0], batch_data_samples, mask_features)
         query = queries.content
         outputs: tuple[list[Tensor], ...] = ([], [], [])
         cls_logits, mask_logits, objectness, attn_mask = self._forward_head(

@@ -63,17 +63,25 @@ class PromptQueryMixin:
         tags = [sample.metainfo.get('data_tag') for sample in batch_data_samples]
         return self.enable_box_query and all(tag == PROMPT_DATA_TAG for tag in tags)
 
-    def prompt_queries(self, batch_data_samples: SampleList) -> DecoderQueries:
-        """Queries (B, N_max, C) of the samples' prompts (drawn from GT first where missing)."""
+    def prompt_queries(self, batch_data_samples: SampleList,
+                       mask_features: Tensor | None = None) -> DecoderQueries:
+        """Queries (B, N_max, C) of the samples' prompts (drawn from GT first where missing); an encoder
+        with ``takes_mask_inputs`` also gets the ``mask_features`` (B, C, h, w) to pool previous masks on."""
         device = self.mask_tokens.weight.device
         for sample in batch_data_samples:
             if sample.get('prompts') is None:
                 sample.prompts = self.prompts_from_gt(sample, device)
+        prompts = [sample.prompts for sample in batch_data_samples]
+        extra = {}
+        if getattr(self.prompt_encoder, 'takes_mask_inputs', False):
+            extra['mask_features'] = mask_features
+        elif any(p.get('mask_inputs') is not None for p in prompts):
+            raise ValueError('the prompts carry mask_inputs (a previous mask) but the prompt encoder takes '
+                             'none: use ClickSetPromptEncoder(mask_feedback=True) trained with it')
         return self.prompt_encoder(
-            [sample.prompts for sample in batch_data_samples],
-            [sample.metainfo for sample in batch_data_samples],
+            prompts, [sample.metainfo for sample in batch_data_samples],
             mask_token=self.mask_tokens.weight, type_embedding=self.pb_embedding, pos_linear=self.pos_linear,
-            training=self.training)
+            training=self.training, **extra)
 
     def prompts_from_gt(self, sample, device: torch.device):
         """Training: random prompts from the padded GT masks; else one centre prompt per GT instance."""
@@ -130,19 +138,24 @@ class PromptQueryMixin:
     def simulate_training_clicks(self, pixels: PixelFeatures, batch_data_samples: SampleList) -> None:
         """SAM-style click simulation: each prompt gets 0 .. ``max_train_clicks - 1`` more clicks (uniform),
         each in the largest error region of the model's current answer (positive in a miss, negative in a
-        false positive), decoded round by round on the same pixel features."""
+        false positive), decoded round by round on the same pixel features. With an encoder that
+        ``takes_mask_inputs``, a prompt that gets a click in a round also gets that round's mask logits as
+        its ``mask_inputs`` (others keep theirs; zeros = no previous mask)."""
         device = pixels.mask_features.device
         for sample in batch_data_samples:
             if sample.get('prompts') is None:
                 sample.prompts = self.prompts_from_gt(sample, device)
             clicks, labels = prompt_clicks(sample.prompts)
             sample.prompts.clicks, sample.prompts.click_labels = clicks.cpu(), labels.cpu()
+        feedback = getattr(self.prompt_encoder, 'takes_mask_inputs', False)
         max_clicks = self.prompt_encoder.max_train_clicks
         extra = [torch.randint(0, max_clicks, (len(sample.prompts),)) for sample in batch_data_samples]
         for round_index in range(max((int(e.max()) for e in extra if len(e)), default=0)):
-            logits = self(pixels, batch_data_samples).mask_logits[-1]
+            low_res = self(pixels, batch_data_samples).mask_logits[-1]
+            if feedback:
+                self._feed_back_masks(low_res, batch_data_samples, extra, round_index)
             input_size = tuple(batch_data_samples[0].metainfo['batch_input_shape'])
-            logits = F.interpolate(logits, size=input_size, mode='bilinear', align_corners=False)
+            logits = F.interpolate(low_res, size=input_size, mode='bilinear', align_corners=False)
             for index, (sample, more) in enumerate(zip(batch_data_samples, extra)):
                 height, width = sample.metainfo['img_shape'][:2]
                 count = len(sample.prompts)
@@ -151,6 +164,19 @@ class PromptQueryMixin:
                 prompts = sample.prompts
                 prompts.clicks, prompts.click_labels = append_clicks(
                     prompts.clicks, prompts.click_labels, preds, gts, active=more > round_index)
+
+    @staticmethod
+    def _feed_back_masks(low_res: Tensor, batch_data_samples: SampleList, extra: list[Tensor],
+                         round_index: int) -> None:
+        """Set ``mask_inputs`` (N, h, w) of the prompts that get another click this round to this round's
+        mask logits ``low_res`` (B, N_max, h, w); other prompts keep theirs (zeros at first)."""
+        for index, (sample, more) in enumerate(zip(batch_data_samples, extra)):
+            prompts, count = sample.prompts, len(sample.prompts)
+            current = prompts.get('mask_inputs')
+            if current is None:
+                current = low_res.new_zeros(count, *low_res.shape[-2:])
+            active = (more > round_index).to(low_res.device)[:, None, None]
+            prompts.mask_inputs = torch.where(active, low_res[index, :count].detach(), current)
 
     @staticmethod
     def _prompt_mask_targets(sample, device: torch.device) -> Tensor:

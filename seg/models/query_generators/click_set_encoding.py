@@ -7,6 +7,7 @@ from mmengine.structures import InstanceData
 from torch import Tensor, nn
 
 from ..heads.outputs import DecoderQueries
+from ..utils.mask_pooling import mask_pool
 from .prompt_encoding import PromptQueryGenerator, boxes_to_normalized_cxcywh, prompt_position_code
 from .prompts import CLICK_NEGATIVE, CLICK_PADDING, CLICK_POSITIVE, PROMPT_POINT
 
@@ -36,6 +37,11 @@ class ClickSetPromptEncoder(nn.Module, PromptQueryGenerator):
             positive and negative clicks separately, so that the two kinds do not blur into one position.
         max_train_clicks: training draws 1 .. this many clicks per prompt (click simulation, see
             ``PromptQueryMixin.simulate_training_clicks``).
+        mask_feedback: refine from the previous mask (SAM's ``mask_input``): prompts may carry
+            ``mask_inputs`` (N, h, w), the mask logits of the previous round in the padded-input frame
+            (any resolution, usually the decoder's 1/4); the content then also gets ``mask_proj`` (C, C, no
+            bias) of the pixel-decoder features averaged under ``mask_inputs > 0`` (0 for an empty mask, e.g.
+            a row of zeros = "no previous mask"). Training passes each simulated round's mask to the next.
         Other arguments: as :class:`PromptQueryGenerator`.
     """
 
@@ -43,7 +49,7 @@ class ClickSetPromptEncoder(nn.Module, PromptQueryGenerator):
     takes_embed_dims = True
 
     def __init__(self, *, embed_dims: int, max_train_clicks: int = 5, split_labels: bool = False,
-                 **kwargs) -> None:
+                 mask_feedback: bool = False, **kwargs) -> None:
         nn.Module.__init__(self)
         PromptQueryGenerator.__init__(self, **kwargs)
         if max_train_clicks < 1:
@@ -54,18 +60,49 @@ class ClickSetPromptEncoder(nn.Module, PromptQueryGenerator):
         self.split_labels = split_labels
         if split_labels:
             self.negative_proj = nn.Linear(4 * self.num_feats, embed_dims)
+        self.mask_feedback = mask_feedback
+        if mask_feedback:
+            self.mask_proj = nn.Linear(embed_dims, embed_dims, bias=False)
+
+    @property
+    def takes_mask_inputs(self) -> bool:
+        """Whether prompts may carry ``mask_inputs`` (previous-round mask logits)."""
+        return self.mask_feedback
 
     def forward(self, batch_prompts: list[InstanceData], batch_metas: list[dict], *, mask_token: Tensor,
-                type_embedding: nn.Embedding, pos_linear: nn.Module, training: bool) -> DecoderQueries:
-        """Queries (B, N_max, C) as the base class, plus the click-set term in the content."""
+                type_embedding: nn.Embedding, pos_linear: nn.Module, training: bool,
+                mask_features: Tensor | None = None) -> DecoderQueries:
+        """Queries (B, N_max, C) as the base class, plus the click-set term (and, with ``mask_feedback``,
+        the previous-mask term on ``mask_features`` (B, C, h, w)) in the content."""
         queries = PromptQueryGenerator.__call__(
             self, batch_prompts, batch_metas, mask_token=mask_token, type_embedding=type_embedding,
             pos_linear=pos_linear, training=training)
         click_term = torch.zeros_like(queries.content)
         for index, (prompts, meta) in enumerate(zip(batch_prompts, batch_metas)):
             if len(prompts):
-                click_term[index, :len(prompts)] = self.click_content(prompts.to(mask_token.device), meta)
+                prompts = prompts.to(mask_token.device)
+                click_term[index, :len(prompts)] = self.click_content(prompts, meta)
+                click_term[index, :len(prompts)] += self.mask_content(prompts, mask_features, index, meta)
         return queries._replace(content=queries.content + click_term)
+
+    def mask_content(self, prompts: InstanceData, mask_features: Tensor | None, index: int,
+                     meta: dict) -> Tensor | float:
+        """``mask_proj`` of the features (N, C) pooled under each prompt's ``mask_inputs``; 0 without them."""
+        mask_inputs = prompts.get('mask_inputs')
+        if mask_inputs is None:
+            return 0.0
+        record = meta.get('img_path', 'an image')
+        if not self.mask_feedback:
+            raise ValueError(f'prompts of {record} carry mask_inputs (a previous mask) but the prompt '
+                             'encoder was built without them: set mask_feedback=True and train it')
+        if mask_features is None:
+            raise ValueError(f'prompts of {record} carry mask_inputs but no mask features were given')
+        if mask_inputs.dim() != 3 or len(mask_inputs) != len(prompts):
+            raise ValueError(f'mask_inputs of {record} must have shape (N={len(prompts)}, h, w), '
+                             f'got {tuple(mask_inputs.shape)}')
+        features = mask_features[index:index + 1]
+        pooled = mask_pool(features, mask_inputs[None].to(features.dtype))[0]
+        return self.mask_proj(pooled.to(self.mask_proj.weight.dtype))
 
     def click_content(self, prompts: InstanceData, meta: dict) -> Tensor:
         """Mean click embedding (N, C) of each prompt (0 for prompts without clicks)."""
