@@ -86,9 +86,9 @@ def test_coco_panoptic_and_instance_round_trip(workspace, tmp_path):
     inst = _eval(tmp_path, 'coco_instance', '--gt', gt / 'instances_val2017.json',
                  '--pred', out / 'coco_instance' / 'results.segm.json')
     # mmdet's CocoMetric reports fractions rounded to 3 decimals
-    # APl is not compared: mmdet's online CocoMetric restricts the evaluated categories to the dataset
-    # class names it can match (synonym lists do not), eval.py scores every GT category as pycocotools
-    # does, and the large-area subset is where that showed (online 10.0 vs 6.0): an open bug.
+    # APl is not compared: in one CI run the online CocoMetric gave 10.0 and eval.py (plain pycocotools
+    # on the same results.segm.json and GT, maxDets 100 or 1000 alike) 6.0, while AP / AP50 agreed;
+    # the cause is not found yet (an open bug, see the session notes).
     for key, ours in (('segm_mAP', 'AP'), ('segm_mAP_50', 'AP50')):
         assert inst[ours] == pytest.approx(100 * online[f'coco/{key}'], abs=0.051), key
     assert inst['AP50'] > 0
