@@ -10,14 +10,19 @@ from tests.apis.toy_workspace import ensure_toy_workspace
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope='module')
-def benchmark_tool():
+def load_benchmark():
+    """tools/analysis/benchmark.py as a module."""
     path = REPO_ROOT / 'tools' / 'analysis' / 'benchmark.py'
     spec = importlib.util.spec_from_file_location('benchmark', path)
     module = importlib.util.module_from_spec(spec)
     sys.modules['benchmark'] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope='module')
+def benchmark_tool():
+    return load_benchmark()
 
 
 def test_benchmark_prints_every_phase(benchmark_tool, tmp_path_factory, monkeypatch, capsys):

@@ -1,19 +1,8 @@
 """benchmark.py --stages: modes x stages on the toy model, agreement with fp32 (no timing asserts)."""
-import importlib.util
-import sys
-
 from tests.models.model_test_utils import REPO_ROOT
+from tests.tools.test_benchmark import load_benchmark
 
 TOY = str(REPO_ROOT / 'seg' / 'configs' / 'toy' / 'omg_toy_coco_panoptic.py')
-
-
-def load_benchmark():
-    path = REPO_ROOT / 'tools' / 'analysis' / 'benchmark.py'
-    spec = importlib.util.spec_from_file_location('benchmark', path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules['benchmark'] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_stage_table_has_every_mode_and_stage_and_exact_modes_agree(capsys, tmp_path):
