@@ -15,6 +15,7 @@ from seg.models.heads.query_masks import QueryMasks
 from seg.models.query_generators import (
     ObjectPrompt,
     check_prompts,
+    first_outside_frame,
     make_object_prompts,
     make_prompts,
     object_prompt_to_input,
@@ -251,10 +252,8 @@ class ImagePredictor(PredictorBase):
             return None
         coords = torch.as_tensor(np.asarray(coords, dtype=np.float32)).reshape(-1, width)
         height, img_width = meta['ori_shape'][:2]
-        limits = torch.tensor([img_width, height] * (width // 2), dtype=torch.float32)
-        outside = ((coords < 0) | (coords > limits)).any(-1)
-        if outside.any():
-            index = int(outside.nonzero()[0])
+        index = first_outside_frame(coords, meta['ori_shape'])
+        if index is not None:
             raise ValueError(f'prompt {coords[index].tolist()} lies outside the image (width {img_width}, '
                              f'height {height})')
         return scale_to_input(coords, meta)

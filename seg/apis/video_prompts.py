@@ -14,6 +14,7 @@ from torch import nn
 from seg.models.query_generators import (
     ObjectPrompt,
     check_prompts,
+    first_outside_frame,
     make_object_prompts,
     object_prompt_to_input,
 )
@@ -26,8 +27,7 @@ def check_inside(prompt: ObjectPrompt, meta: dict, record: str) -> None:
     if prompt.box is not None:
         coords.append((prompt.box, 'box'))
     for values, kind in coords:
-        limits = np.array([width, height] * (len(values) // 2), dtype=np.float32)
-        if ((values < 0) | (values > limits)).any():
+        if first_outside_frame(values[None], meta['ori_shape']) is not None:
             raise ValueError(f'{record}: {kind} {values.tolist()} lies outside the frame (width {width}, '
                              f'height {height})')
 

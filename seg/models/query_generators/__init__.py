@@ -16,6 +16,7 @@ from .prompts import (
     PROMPT_POINT,
     ObjectPrompt,
     check_prompts,
+    first_outside_frame,
     make_object_prompts,
     make_prompts,
     object_prompt_to_input,
@@ -25,7 +26,8 @@ from .prompts import (
 
 __all__ = ['CLICK_NEGATIVE', 'CLICK_PADDING', 'CLICK_POSITIVE', 'ClickSetPromptEncoder', 'ObjectPrompt',
            'PROMPT_BOX', 'PROMPT_POINT', 'PromptQueryGenerator', 'PromptSampler',
-           'boxes_to_normalized_cxcywh', 'check_prompts', 'deepest_mask_points', 'jitter_cxcywh',
+           'boxes_to_normalized_cxcywh', 'check_prompts', 'deepest_mask_points', 'first_outside_frame',
+           'jitter_cxcywh',
            'make_object_prompts', 'make_prompts', 'mask_boxes', 'one_query_prompt_problem',
            'prompt_clicks', 'prompt_position_code', 'random_mask_points', 'append_clicks', 'mask_ious',
            'next_click', 'object_prompt_to_input', 'scale_to_input', 'simulate_clicks']

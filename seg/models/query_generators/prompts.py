@@ -66,6 +66,15 @@ def scale_to_input(coords: Tensor, meta: dict) -> Tensor:
     return torch.minimum(coords.float().cpu() * scale, limits)
 
 
+def first_outside_frame(coords: np.ndarray | Tensor, ori_shape: Sequence[int]) -> int | None:
+    """Index of the first row of ``coords`` (n, 2k) (x, y pairs) outside the original image, else None."""
+    coords = torch.as_tensor(np.asarray(coords, dtype=np.float32))
+    height, width = ori_shape[:2]
+    limits = torch.tensor([width, height] * (coords.shape[-1] // 2), dtype=torch.float32)
+    outside = ((coords < 0) | (coords > limits)).any(-1)
+    return int(outside.nonzero()[0]) if outside.any() else None
+
+
 def object_prompt_to_input(obj: 'ObjectPrompt', meta: dict) -> 'ObjectPrompt':
     """An object's clicks and box scaled from the original image to the network input."""
     points = scale_to_input(torch.from_numpy(obj.points), meta).numpy()

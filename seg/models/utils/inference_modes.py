@@ -23,8 +23,9 @@ class InferenceModes:
         compile: modules to wrap in ``torch.compile``, of ``('backbone', 'pixel_decoder')``.
         inference_mode: run ``predict`` under ``torch.inference_mode`` (else ``torch.no_grad``).
 
-    The head's outputs are cast back to float32 before open-vocabulary re-scoring and fusion, so the
-    fusion's softmax / sigmoid / thresholds always run in fp32. Training is not affected (see AMP).
+    ``decode`` (query decoder and open-vocabulary re-scoring) runs under the mode; its outputs are cast back
+    to float32 before fusion, so the fusion's softmax / sigmoid / thresholds always run in fp32.
+    Training is not affected (see AMP).
     """
 
     precision: str = 'fp32'
