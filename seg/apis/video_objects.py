@@ -231,9 +231,9 @@ class VideoObjectsMixin:
         counts = (len(followed), len(given), len(prompted))
         probs, class_probs = self._object_outputs(decoded, counts, len(kinds))
         # a given mask is the object's mask (its decoded prompt only gives the class)
-        _, in_masks = OMGSegVOS._assign_pixels(torch.cat([probs[0], given_probs(given_in, in_size, device),
+        _, in_masks = OMGSegVOS.assign_pixels(torch.cat([probs[0], given_probs(given_in, in_size, device),
                                                           probs[2]]))
-        _, out_masks = OMGSegVOS._assign_pixels(torch.cat([
+        _, out_masks = OMGSegVOS.assign_pixels(torch.cat([
             resize_probs(probs[0], out_size), given_probs(given_out, out_size, device),
             resize_probs(probs[2], out_size)]))
         output, source = {}, {}

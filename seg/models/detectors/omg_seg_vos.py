@@ -164,16 +164,16 @@ class OMGSegVOS(OMGSegVideo):
                 id_maps.append(torch.zeros(self._output_size(meta, rescale), dtype=torch.long))
                 continue
             probs = self.prompt_frame(frames[index], meta, last_masks)
-            owner, masks = self._assign_pixels(probs)
+            owner, masks = self.assign_pixels(probs)
             last_masks = torch.where(masks.flatten(1).any(-1)[:, None, None], masks, last_masks)
             out_probs = F.interpolate(probs[None], size=self._output_size(meta, rescale), mode='bilinear',
                                       align_corners=False)[0]
-            out_owner, _ = self._assign_pixels(out_probs)
+            out_owner, _ = self.assign_pixels(out_probs)
             id_maps.append(torch.where(out_owner >= 0, ids.to(out_owner.device)[out_owner.clamp(min=0)], 0))
         return id_maps
 
     @staticmethod
-    def _assign_pixels(probs: Tensor) -> tuple[Tensor, Tensor]:
+    def assign_pixels(probs: Tensor) -> tuple[Tensor, Tensor]:
         """Per pixel the most probable object if its probability > 0.5, else -1; and the masks (K, h, w)."""
         best, owner = probs.max(0)
         owner = torch.where(best > 0.5, owner, -1)
