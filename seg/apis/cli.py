@@ -18,7 +18,8 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
     """--config/--checkpoint or --pretrained, --device, --cfg-options, --classes/--stuff-classes, --bank."""
     parser.add_argument('--config', default=DEFAULT_CONFIG, help='model config (default: the toy config)')
     parser.add_argument('--checkpoint', help='weights for --config (without: random weights, a warning)')
-    parser.add_argument('--pretrained', help='folder / hub id: config.py + model.pth (not --config)')
+    parser.add_argument('--pretrained', help='folder / hub id: config.py + model.safetensors or model.pth '
+                        '(not --config)')
     parser.add_argument('--device', help='e.g. cpu or cuda:0 (default: the GPU when there is one)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction, help='override config settings')
     parser.add_argument('--classes', help='thing classes: "cat,dog" or a .txt (one per line) / .json file; '
