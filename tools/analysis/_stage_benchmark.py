@@ -126,14 +126,26 @@ def measure_mode(args: argparse.Namespace, mode: str) -> dict:
                peak_mib={n: max(c.peak[n] for c in clocks) for n in names if n != 'whole forward'})
     row['peak_mib']['whole forward'] = max(c.absolute_peak for c in clocks) - level.base / MIB
     row['times_s'] = [round(c.seconds['whole forward'], 2) for c in clocks]
+    row['process_peak_mib'] = max(c.absolute_peak for c in clocks)
+    row['segments'] = int(outputs['panoptic'].unique().numel())
     torch.save(outputs, Path(args.single_dir) / f'{mode}.pt')
     return row
 
 
+def query_map(outputs: dict) -> torch.Tensor:
+    """Threshold-free panoptic id map at 1/4 resolution: per pixel, the query q maximising
+    max_c softmax(cls_q)[c] * sigmoid(mask_q) (the panoptic fusion's rule without its score / overlap
+    thresholds, so it is not all void for random weights)."""
+    scores = outputs['cls'][0].softmax(-1)[:, :-1].max(-1).values
+    return (scores[:, None, None] * outputs['mask'][0].sigmoid()).argmax(0)
+
+
 def agreement(reference: dict, outputs: dict) -> dict:
-    """Panoptic pixels equal to the reference (%) and max |logit difference| (class, mask)."""
+    """Panoptic pixels equal to the reference (%), threshold-free query maps equal (%), and max |logit
+    difference| (class, mask)."""
     equal = (reference['panoptic'] == outputs['panoptic']).double().mean().item()
-    return dict(pixels_equal_pct=100 * equal,
+    query_equal = (query_map(reference) == query_map(outputs)).double().mean().item()
+    return dict(pixels_equal_pct=100 * equal, query_map_equal_pct=100 * query_equal,
                 max_cls_diff=(reference['cls'] - outputs['cls']).abs().max().item(),
                 max_mask_diff=(reference['mask'] - outputs['mask']).abs().max().item())
 
@@ -141,14 +153,14 @@ def agreement(reference: dict, outputs: dict) -> dict:
 def format_rows(rows: list[dict]) -> str:
     """One line per mode x stage: median latency, throughput, peak memory, agreement (whole forward)."""
     header = ['mode', 'stage', 'median s', 'img/s', 'peak MiB', 'speed-up', 'pan. px = fp32',
-              'max logit diff']
+              'query map = fp32', 'max logit diff']
     cells = [header]
     base = {stage: rows[0]['median_s'][stage] for stage in rows[0]['median_s']}
     for row in rows:
         for stage, seconds in row['median_s'].items():
-            agree = ['', '']
+            agree = ['', '', '']
             if stage == 'whole forward':
-                agree = [f"{row['pixels_equal_pct']:.2f} %",
+                agree = [f"{row['pixels_equal_pct']:.2f} %", f"{row['query_map_equal_pct']:.2f} %",
                          f"cls {row['max_cls_diff']:.2g} / mask {row['max_mask_diff']:.2g}"]
             cells.append([row['mode'], stage, f'{seconds:.2f}', f'{1 / seconds:.2f}' if seconds else 'inf',
                           f"{row['peak_mib'][stage]:.0f}", f'{base[stage] / seconds:.2f}x', *agree])
@@ -179,12 +191,17 @@ def run_stages(args: argparse.Namespace, argv: list[str] | None) -> list[dict]:
                 row.update(agreement(torch.load(Path(folder) / 'fp32.pt'),
                                      torch.load(Path(folder) / f'{mode}.pt')))
             else:
-                row.update(pixels_equal_pct=100.0, max_cls_diff=0.0, max_mask_diff=0.0)
+                row.update(pixels_equal_pct=100.0, query_map_equal_pct=100.0, max_cls_diff=0.0,
+                           max_mask_diff=0.0)
             rows.append(row)
             print(f"{mode}: whole forward {row['times_s']} s", file=sys.stderr, flush=True)
     print(f"config: {args.config}  input: {args.size[0]}x{args.size[1]}  device: {rows[0]['device']}  "
           f"iters: {args.iters} (median), warm-up: {args.warmup}, threads: {torch.get_num_threads()}")
     print(format_rows(rows))
+    print(f"fp32 panoptic map: {rows[0]['segments']} segment id(s) (random weights: the score threshold may "
+          "leave it all void, hence the threshold-free query map); peak MiB of 'whole forward' is over the "
+          "built model; process peak RSS (model included): "
+          + ', '.join(f"{row['mode']} {row['process_peak_mib']:.0f} MiB" for row in rows))
     if args.out:
         from seg.utils.atomic import atomic_write_json
         atomic_write_json(args.out, rows, indent=2)

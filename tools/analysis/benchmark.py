@@ -43,6 +43,10 @@ STAGE_MODES = {  # name -> model.inference_modes (seg/models/utils/inference_mod
     'bf16+channels_last': dict(precision='bf16', channels_last=True),
     'fp16': dict(precision='fp16'),
     'compile': dict(channels_last=True, compile=('backbone', 'pixel_decoder')),
+    'lean': dict(lean_decoder=True),
+    'int8': dict(quantize=('backbone',)),
+    'lean+int8': dict(lean_decoder=True, quantize=('backbone',)),
+    'lean+int8+compile': dict(lean_decoder=True, quantize=('backbone',), compile=('pixel_decoder',)),
 }
 DEFAULT_MODES = ['fp32', 'fp32+inference_mode', 'channels_last', 'bf16', 'compile']
 

@@ -87,11 +87,14 @@ class OMGSegVideo(OMGSeg):
     def track_video(self, frames: Tensor, frame_samples: list[DetDataSample]) -> QueryTubeTracker:
         """Run the model tube by tube over a video (T, 3, H, W) and associate the queries across tubes."""
         tracker = QueryTubeTracker(store_device=self.mask_store_device, store_dtype=self.mask_store_dtype)
+        modes = self.inference_modes  # the network of each tube under the inference modes, results in fp32
         for start, end in video_split(frames.shape[0], self.tube_length(frames.shape[0])):
             strip = clip_inference_sample(frame_samples[start], end - start)
-            outputs = self.panoptic_head(self.encode(frames[start:end]).pixels, [strip])
-            tracker.add_clip(outputs.cls_logits[-1][0], outputs.objectness[-1][0], outputs.query_embeds[0],
-                             strip_to_frames(outputs.mask_logits[-1][0], end - start))
+            with modes.network(self, frames.device):
+                outputs = self.panoptic_head(self.encode(modes.inputs(frames[start:end])).pixels, [strip])
+            tracker.add_clip(outputs.cls_logits[-1][0].float(), outputs.objectness[-1][0].float(),
+                             outputs.query_embeds[0].float(),
+                             strip_to_frames(outputs.mask_logits[-1][0], end - start).float())
         return tracker
 
     @torch.no_grad()

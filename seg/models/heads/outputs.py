@@ -25,7 +25,8 @@ class PixelFeatures(NamedTuple):
 
 
 class HeadOutputs(NamedTuple):
-    """Per prediction set (initial queries + every decoder layer), best last.
+    """Per prediction set (initial queries + every decoder layer; the last only when the head's
+    ``lean_decoder`` inference mode is on), best last.
 
     cls_logits: (B, Q, N_cls + 1), background last. mask_logits: (B, Q, h, w) at 1/4 input size.
     objectness: (B, Q) logits of "this query is matched to an object". query_embeds: final decoder

@@ -10,6 +10,9 @@ from torch import Tensor, nn
 
 PRECISIONS = {'fp32': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}
 COMPILE_TARGETS = ('backbone', 'pixel_decoder')
+# the pixel decoder is left out: int8 value / output projections of its deformable attention changed
+# 6 % of the pixel winners at 320x480 and ran slower (docs/PERFORMANCE.md)
+QUANTIZE_TARGETS = ('backbone',)
 
 
 @dataclass
@@ -22,6 +25,13 @@ class InferenceModes:
         channels_last: the backbone weights and input in ``torch.channels_last`` (same values in fp32).
         compile: modules to wrap in ``torch.compile``, of ``('backbone', 'pixel_decoder')``.
         inference_mode: run ``predict`` under ``torch.inference_mode`` (else ``torch.no_grad``).
+        lean_decoder: the query decoder computes only the last prediction set; the earlier layers give just
+            their attention masks, from the mask features resampled to the attention size (equal up to
+            rounding; :meth:`OMGSegHead.decode`).
+        quantize: modules, of ``('backbone',)``, whose ``nn.Linear`` layers become int8
+            dynamically quantized ones (``torch.ao.quantization.quantize_dynamic``, CPU only). This replaces
+            the layers in place: the detector's state_dict changes, so apply it to a model used for
+            inference only (load weights before the first ``predict``).
 
     ``decode`` (query decoder and open-vocabulary re-scoring) runs under the mode; its outputs are cast back
     to float32 before fusion, so the fusion's softmax / sigmoid / thresholds always run in fp32.
@@ -32,17 +42,16 @@ class InferenceModes:
     channels_last: bool = False
     compile: Sequence[str] = ()
     inference_mode: bool = True
+    lean_decoder: bool = False
+    quantize: Sequence[str] = ()
     _applied: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.precision not in PRECISIONS:
             raise ValueError(f'inference_modes.precision={self.precision!r}: choose from '
                              f'{sorted(PRECISIONS)}')
-        self.compile = tuple(self.compile)
-        unknown = sorted(set(self.compile) - set(COMPILE_TARGETS))
-        if unknown:
-            raise ValueError(f'inference_modes.compile={list(self.compile)}: unknown {unknown}, choose from '
-                             f'{list(COMPILE_TARGETS)}')
+        self.compile = _targets('compile', self.compile, COMPILE_TARGETS)
+        self.quantize = _targets('quantize', self.quantize, QUANTIZE_TARGETS)
 
     @classmethod
     def build(cls, cfg: InferenceModes | dict | None) -> InferenceModes:
@@ -59,7 +68,8 @@ class InferenceModes:
     @property
     def is_reference(self) -> bool:
         """Whether this is the plain fp32 eager path (nothing to prepare, no autocast)."""
-        return self.precision == 'fp32' and not self.channels_last and not self.compile
+        return (self.precision == 'fp32' and not self.channels_last and not self.compile
+                and not self.lean_decoder and not self.quantize)
 
     def autocast_dtype(self, device: torch.device) -> torch.dtype | None:
         """The autocast dtype on ``device`` (None for fp32); refuses modes the device cannot run."""
@@ -73,7 +83,12 @@ class InferenceModes:
         return dtype
 
     def prepare(self, detector: nn.Module) -> None:
-        """Convert / compile the detector's modules once (channels_last backbone, compiled modules)."""
+        """Convert / quantize / compile the detector's modules once; set the head's decoder mode."""
+        detector.panoptic_head.lean_decoder = self.lean_decoder
+        for name in self.quantize:
+            if not self._applied.get(f'quantize.{name}'):
+                quantize_linears(compile_target(detector, name))
+                self._applied[f'quantize.{name}'] = True
         if self.channels_last and not self._applied.get('channels_last'):
             detector.backbone.to(memory_format=torch.channels_last)
             self._applied['channels_last'] = True
@@ -93,6 +108,9 @@ class InferenceModes:
         """Context of the network part of ``predict``: the modules prepared, inference_mode (or no_grad)
         and autocast if any."""
         dtype = self.autocast_dtype(device)
+        if self.quantize and device.type != 'cpu':
+            raise ValueError(f'inference_modes.quantize={list(self.quantize)}: int8 dynamic quantization '
+                             f'runs on the CPU only, the model is on {device}')
         self.prepare(detector)
         grad_off = torch.inference_mode() if self.inference_mode else torch.no_grad()
         autocast = (torch.autocast(device.type, dtype=dtype) if dtype is not None
@@ -113,3 +131,23 @@ def compile_target(detector: nn.Module, name: str) -> nn.Module:
     if name == 'backbone':
         return detector.backbone
     return detector.panoptic_head.pixel_decoder
+
+
+def _targets(option: str, names: Sequence[str], allowed: Sequence[str]) -> tuple[str, ...]:
+    """``names`` as a tuple, refusing those not in ``allowed`` by name."""
+    names = tuple(names)
+    unknown = sorted(set(names) - set(allowed))
+    if unknown:
+        raise ValueError(f'inference_modes.{option}={list(names)}: unknown {unknown}, '
+                         f'choose from {list(allowed)}')
+    return names
+
+
+def quantize_linears(module: nn.Module) -> None:
+    """Replace, in place, every ``nn.Linear`` inside ``module`` by an int8 dynamically quantized one."""
+    import warnings
+
+    from torch.ao.quantization import quantize_dynamic
+    with warnings.catch_warnings():  # eager-mode quantization is deprecated in favour of torchao
+        warnings.simplefilter('ignore')
+        quantize_dynamic(module, {nn.Linear}, dtype=torch.qint8, inplace=True)

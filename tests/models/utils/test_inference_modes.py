@@ -88,3 +88,68 @@ def test_bf16_runs_the_network_in_bf16_and_the_fusion_in_fp32(model, monkeypatch
     panoptic, _ = predict(model, InferenceModes(precision='bf16'))
     assert seen == dict(head=torch.bfloat16, cls=torch.float32, mask=torch.float32)
     assert panoptic.shape == (64, 64)
+
+
+def test_lean_decoder_gives_the_last_prediction_set_only_and_equal_to_rounding(model):
+    data = model.data_preprocessor(synthetic_batch(batch_size=1, size=64), False)
+    samples = data['data_samples']
+    head = model.panoptic_head
+    with torch.no_grad():
+        features = model.encode(data['inputs'], samples)
+        full = head.decode(features.pixels, samples)
+        head.lean_decoder = True
+        try:
+            lean = head.decode(features.pixels, samples)
+        finally:
+            head.lean_decoder = False
+    assert len(full.mask_logits) == len(head.transformer_decoder.layers) + 1
+    assert len(lean.mask_logits) == len(lean.cls_logits) == len(lean.objectness) == 1
+    assert torch.allclose(lean.mask_logits[0], full.mask_logits[-1], atol=1e-4)
+    assert torch.allclose(lean.cls_logits[0], full.cls_logits[-1], atol=1e-4)
+
+
+def test_lean_attention_mask_is_the_resampled_dot_product(model):
+    """Bilinear resampling is linear: the dot product with resampled features = the resampled dot product."""
+    head = model.panoptic_head
+    torch.manual_seed(0)
+    channels = head.transformer_decoder.post_norm.normalized_shape[0]
+    query, features = torch.randn(1, 3, channels), torch.randn(1, channels, 16, 16)
+    with torch.no_grad():
+        _, mask_logits, _, reference = head._forward_head(query, features, (4, 4))
+        resampled = torch.nn.functional.interpolate(features, (4, 4), mode='bilinear', align_corners=False)
+        lean = head._lean_attention_mask(query, resampled)
+        expected = torch.nn.functional.interpolate(mask_logits, (4, 4), mode='bilinear', align_corners=False)
+        embed = head.mask_embed(head.transformer_decoder.post_norm(query))
+        direct = torch.einsum('bqc,bchw->bqhw', embed, resampled)
+    assert torch.allclose(direct, expected, atol=1e-5)
+    assert lean.shape == reference.shape == (head.num_heads, 3, 16)
+    assert torch.equal(lean, reference) or (lean != reference).float().mean() < 0.01
+
+
+def test_lean_decoder_mode_sets_the_head_and_training_ignores_it(model):
+    with InferenceModes(lean_decoder=True).network(model, torch.device('cpu')):
+        assert model.panoptic_head.lean_decoder
+    with InferenceModes().network(model, torch.device('cpu')):
+        assert not model.panoptic_head.lean_decoder
+    assert not InferenceModes(lean_decoder=True).is_reference
+
+
+def test_int8_quantize_replaces_linears_in_place_and_stays_close():
+    fresh = build_toy_model().eval()
+    reference, _ = predict(fresh, InferenceModes(inference_mode=False))
+    linears = [name for name, module in fresh.backbone.named_modules() if type(module) is torch.nn.Linear]
+    assert linears, 'the toy backbone has no nn.Linear: the test would not test anything'
+    modes = InferenceModes(quantize=['backbone'])
+    fresh.inference_modes = modes
+    data = fresh.data_preprocessor(synthetic_batch(batch_size=1, size=64), False)
+    quantized = fresh(**data, mode='predict')[0].pred_panoptic_seg.sem_seg[0]
+    kinds = {type(fresh.backbone.get_submodule(name)).__module__ for name in linears}
+    assert kinds == {'torch.ao.nn.quantized.dynamic.modules.linear'}
+    assert quantized.shape == reference.shape
+    with pytest.raises(ValueError, match=r"quantize=\['backbone'\]: int8 dynamic quantization runs on the "
+                                         r"CPU only, the model is on cuda"):
+        with InferenceModes(quantize=['backbone']).network(fresh, torch.device('cuda')):
+            pass
+    with pytest.raises(ValueError, match=r"quantize=\['pixel_decoder'\]: unknown \['pixel_decoder'\], choose "
+                                         r"from \['backbone'\]"):
+        InferenceModes(quantize=['pixel_decoder'])

@@ -152,3 +152,29 @@ def test_tracks_keep_their_identity_across_clips_on_a_known_video(video_model, m
         assert len(panoptic_ids[track]) == 1 and len(vis_ids[track]) == 1  # one id for the whole video
         assert next(iter(panoptic_ids[track])) % INSTANCE_OFFSET == label
     assert panoptic_ids[11] != panoptic_ids[22] and vis_ids[11] != vis_ids[22]
+
+
+def test_video_inference_runs_the_network_under_the_inference_modes(video_model, monkeypatch):
+    from seg.models.utils.inference_modes import InferenceModes
+    video_model.eval()
+    batch = synthetic_clip_batch(batch_size=1, num_frames=4, height=64, width=96)
+    data = video_model.data_preprocessor(batch, False)
+    frames, samples = data['inputs'][0], data['data_samples'][0].video_data_samples
+    reference = video_model.track_video(frames, samples).frame_masks(2)
+    seen = []
+    decode = video_model.panoptic_head.decode
+
+    def record(*args, **kwargs):
+        outputs = decode(*args, **kwargs)
+        seen.append((torch.is_inference_mode_enabled(), len(outputs.mask_logits)))
+        return outputs
+
+    monkeypatch.setattr(video_model.panoptic_head, 'decode', record)
+    video_model.inference_modes = InferenceModes(lean_decoder=True)
+    try:
+        lean = video_model.track_video(frames, samples).frame_masks(2)
+    finally:
+        video_model.inference_modes = InferenceModes()
+        video_model.panoptic_head.lean_decoder = False
+    assert seen and set(seen) == {(True, 1)}  # lean: the last prediction set only
+    assert lean.dtype == reference.dtype and torch.allclose(lean, reference, atol=1e-4)
