@@ -28,10 +28,11 @@ class OMGSegVideo(OMGSeg):
     frames (``clip_size_small`` when it has at most ``small_clip_thr`` frames); each tube's queries are
     matched to the previous tube's by Hungarian matching on the cosine similarity of the final decoder
     embeddings; class / objectness logits are averaged over tubes (video-level scores); mask logits stay
-    at 1/4 resolution (on ``mask_store_device`` in ``mask_store_dtype``) and are upsampled one frame at a
-    time inside post-processing. Every frame gets ``pred_track_instances`` (VIS; ``instances_id`` = rank of
-    the (query, class) pair chosen once per video), ``pred_track_panoptic_seg`` (VPS; thing id = query
-    index + 1) and/or ``pred_sem_seg`` (VSS) per ``test_cfg``, moved to ``result_device``.
+    at 1/4 resolution (on ``mask_store_device``, ``'disk'`` for memory flat in the video length, in
+    ``mask_store_dtype``) and are upsampled one frame at a time inside post-processing. Every frame gets
+    ``pred_track_instances`` (VIS; ``instances_id`` = rank of the (query, class) pair chosen once per
+    video), ``pred_track_panoptic_seg`` (VPS; thing id = query index + 1) and/or ``pred_sem_seg`` (VSS)
+    per ``test_cfg``, moved to ``result_device``.
     """
 
     def __init__(self, *, clip_size: int = 5, clip_size_small: int = 3, small_clip_thr: int = 15,

@@ -4,6 +4,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from .frame_store import FrameStore
 from .query_association import associate_queries
 
 
@@ -16,7 +17,8 @@ class QueryTubeTracker:
     memory grows only with Q * h * w per frame.
 
     Args:
-        store_device: where per-frame mask logits are kept (None: where they were computed).
+        store_device: where per-frame mask logits are kept (None: where they were computed; ``'disk'``: an
+            unnamed temporary file, so memory stays flat in the video length, values unchanged).
         store_dtype: dtype of the kept mask logits (None: unchanged).
     """
 
@@ -27,7 +29,7 @@ class QueryTubeTracker:
         self._cls_sum: Tensor | None = None
         self._obj_sum: Tensor | None = None
         self._reference: Tensor | None = None
-        self._frames: list[Tensor] = []
+        self._frames = FrameStore(store_device, store_dtype)
         self.num_clips = 0
 
     def add_clip(self, cls_logits: Tensor, objectness: Tensor, embeds: Tensor, mask_logits: Tensor) -> Tensor:
@@ -43,8 +45,8 @@ class QueryTubeTracker:
         self._reference = embeds[permutation]
         self._cls_sum = cls_logits if self._cls_sum is None else self._cls_sum + cls_logits
         self._obj_sum = objectness if self._obj_sum is None else self._obj_sum + objectness
-        aligned = mask_logits[permutation].to(device=self.store_device, dtype=self.store_dtype)
-        self._frames.extend(aligned.unbind(1))
+        for frame in mask_logits[permutation].unbind(1):
+            self._frames.append(frame)
         self.num_clips += 1
         return permutation
 
