@@ -75,7 +75,8 @@ class ImagePredictor(PredictorBase):
     def set_image(self, image: ImageLike, image_format: str = 'RGB') -> None:
         """Transform ``image`` and encode it (backbone + pixel decoder, ``model.encode``) once."""
         inputs, sample = self.prepare(image, image_format)
-        self._features = self.model.encode(inputs, [sample])
+        modes = self.model.inference_modes  # bf16 / int8 / lean decoder ... as in the detector's predict
+        self._features = modes.run(self.model, self.model.encode, modes.inputs(inputs), [sample])
         self._objects = None
 
     def reset_image(self) -> None:
@@ -109,8 +110,9 @@ class ImagePredictor(PredictorBase):
     def _run_decoder(self, prompts: InstanceData | None = None, upsample: bool = True) -> HeadPrediction:
         """``model.decode`` of the current image (object queries, or one query per prompt): mask logits at
         the padded input size (1/4 of it without ``upsample``), class logits (B=1, Q, N+1)."""
-        return self.model.decode(self._require_image(), None if prompts is None else [prompts],
-                                 upsample=upsample)
+        modes = self.model.inference_modes
+        return modes.to_fp32(modes.run(self.model, self.model.decode, self._require_image(),
+                                       None if prompts is None else [prompts], upsample=upsample))
 
     def _object_prediction(self) -> ObjectPrediction:
         """Predictions of the learned object queries (cached until the image or vocabulary changes)."""

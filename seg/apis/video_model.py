@@ -34,7 +34,8 @@ class PromptDecoding(NamedTuple):
 def encode_frame(model: nn.Module, inputs: Tensor, sample: DetDataSample) -> FrameFeatures:
     """Backbone + pixel decoder of one frame (3, H, W) uint8, as the detector's test path runs them."""
     batch = model.data_preprocessor(dict(inputs=[inputs], data_samples=[sample.clone()]), False)
-    return model.encode(batch['inputs'], batch['data_samples'])
+    modes = model.inference_modes
+    return modes.run(model, model.encode, modes.inputs(batch['inputs']), batch['data_samples'])
 
 
 @torch.no_grad()
@@ -42,7 +43,7 @@ def decode_prompts(model: nn.Module, features: FrameFeatures, prompts: InstanceD
     """Query decoder on an encoded frame with one query per prompt (input-frame pixels); class logits are
     open-vocabulary re-scored when the model does that."""
     prompts = prompts.to(features.backbone[0].device)
-    prediction = model.decode(features, [prompts], upsample=True)
+    prediction = model.inference_modes.run(model, model.decode, features, [prompts], upsample=True)
     height, width = features.metainfos[0]['img_shape'][:2]
     count = len(prompts)
     probs = prediction.mask_logits[0, :count, :height, :width].float().sigmoid()

@@ -178,3 +178,28 @@ def test_from_pretrained_errors_are_clear(tmp_path, monkeypatch):
     monkeypatch.setattr(huggingface_hub, 'snapshot_download', offline)
     with pytest.raises(RuntimeError, match='Offline'):
         ImagePredictor.from_pretrained('someone/omg-seg-model')
+
+
+def test_the_predictor_runs_the_network_under_the_models_inference_modes(predictor, image, monkeypatch):
+    from seg.models.utils.inference_modes import InferenceModes
+    model = predictor.model
+    predictor.set_image(image)
+    reference = predictor.predict_panoptic()
+    seen = []
+    decode = model.panoptic_head.decode
+
+    def record(*args, **kwargs):
+        outputs = decode(*args, **kwargs)
+        seen.append((torch.is_inference_mode_enabled(), len(outputs.mask_logits)))
+        return outputs
+
+    monkeypatch.setattr(model.panoptic_head, 'decode', record)
+    model.inference_modes = InferenceModes(lean_decoder=True)
+    try:
+        predictor.set_image(image)
+        lean = predictor.predict_panoptic()
+    finally:
+        model.inference_modes = InferenceModes()
+        model.panoptic_head.lean_decoder = False
+    assert seen == [(True, 1)]  # decoded once, under inference_mode, the last prediction set only
+    assert np.array_equal(lean['panoptic_seg'], reference['panoptic_seg'])

@@ -118,6 +118,12 @@ class InferenceModes:
         with grad_off, autocast:
             yield
 
+    def run(self, detector: nn.Module, fn, *args, **kwargs):
+        """``fn(*args, **kwargs)`` (a network part: ``detector.encode`` / ``decode``) under the modes, on
+        the detector's device (results as the network gave them: cast decoder outputs with ``to_fp32``)."""
+        with self.network(detector, next(detector.parameters()).device):
+            return fn(*args, **kwargs)
+
     @staticmethod
     def to_fp32(outputs: tuple) -> tuple:
         """A tuple / NamedTuple of tensors with every floating tensor in float32 (others unchanged)."""
