@@ -182,18 +182,11 @@ def test_from_pretrained_errors_are_clear(tmp_path, monkeypatch):
 
 def test_the_predictor_runs_the_network_under_the_models_inference_modes(predictor, image, monkeypatch):
     from seg.models.utils.inference_modes import InferenceModes
+    from tests.models.model_test_utils import record_decodes
     model = predictor.model
     predictor.set_image(image)
     reference = predictor.predict_panoptic()
-    seen = []
-    decode = model.panoptic_head.decode
-
-    def record(*args, **kwargs):
-        outputs = decode(*args, **kwargs)
-        seen.append((torch.is_inference_mode_enabled(), len(outputs.mask_logits)))
-        return outputs
-
-    monkeypatch.setattr(model.panoptic_head, 'decode', record)
+    seen = record_decodes(monkeypatch, model.panoptic_head)
     model.inference_modes = InferenceModes(lean_decoder=True)
     try:
         predictor.set_image(image)

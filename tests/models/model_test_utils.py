@@ -63,3 +63,17 @@ def synthetic_batch(batch_size: int = 2, size: int = 128) -> dict:
     """Data dict as the dataloader delivers it (before the data preprocessor)."""
     pairs = [synthetic_sample(size, size, seed=i) for i in range(batch_size)]
     return dict(inputs=[p[0] for p in pairs], data_samples=[p[1] for p in pairs])
+
+
+def record_decodes(monkeypatch, head) -> list[tuple[bool, int]]:
+    """Wrap ``head.decode``: each call appends (under inference_mode?, number of prediction sets)."""
+    seen: list[tuple[bool, int]] = []
+    decode = head.decode
+
+    def record(*args, **kwargs):
+        outputs = decode(*args, **kwargs)
+        seen.append((torch.is_inference_mode_enabled(), len(outputs.mask_logits)))
+        return outputs
+
+    monkeypatch.setattr(head, 'decode', record)
+    return seen

@@ -5,7 +5,7 @@ import torch.nn.functional as F
 from mmdet.evaluation.functional import INSTANCE_OFFSET
 
 from seg.models.heads import HeadOutputs
-from tests.models.model_test_utils import synthetic_batch
+from tests.models.model_test_utils import record_decodes, synthetic_batch
 from tests.models.video.video_test_utils import (
     TRACK_LABELS,
     build_toy_video_model,
@@ -161,15 +161,7 @@ def test_video_inference_runs_the_network_under_the_inference_modes(video_model,
     data = video_model.data_preprocessor(batch, False)
     frames, samples = data['inputs'][0], data['data_samples'][0].video_data_samples
     reference = video_model.track_video(frames, samples).frame_masks(2)
-    seen = []
-    decode = video_model.panoptic_head.decode
-
-    def record(*args, **kwargs):
-        outputs = decode(*args, **kwargs)
-        seen.append((torch.is_inference_mode_enabled(), len(outputs.mask_logits)))
-        return outputs
-
-    monkeypatch.setattr(video_model.panoptic_head, 'decode', record)
+    seen = record_decodes(monkeypatch, video_model.panoptic_head)
     video_model.inference_modes = InferenceModes(lean_decoder=True)
     try:
         lean = video_model.track_video(frames, samples).frame_masks(2)
