@@ -11,17 +11,19 @@ from seg.apis.loading import load_config
 from seg.evaluation.metrics import InteractiveIoUMetric
 from seg.models.query_generators import CLICK_PADDING, ObjectPrompt, mask_boxes, mask_ious, simulate_clicks
 
-CONFIG = Path(__file__).resolve().parents[2] / 'seg' / 'configs' / 'toy' / 'omg_toy_interactive_clicks.py'
+TOY = Path(__file__).resolve().parents[2] / 'seg' / 'configs' / 'toy'
+# click sets; click sets + previous mask + clicked features (predictor and evaluation sample them alike)
+CONFIGS = ('omg_toy_interactive_clicks.py', 'omg_toy_interactive_clicks_features.py')
 NUM_CLICKS = 4
 
 
-@pytest.fixture(scope='module')
-def setup(toy_workspace):
+@pytest.fixture(scope='module', params=CONFIGS)
+def setup(toy_workspace, request):
     """(predictor of a briefly trained click-set model, its config); weights: the toy checkpoint's
     shared tensors, the click encoder's own at their seeded initialisation."""
     embeddings = str(toy_workspace.root / 'data' / 'embeddings')
     options = {'model.panoptic_head.classifier.embeddings_dir': embeddings, 'model.eval_clicks': NUM_CLICKS}
-    cfg = load_config(CONFIG, options)
+    cfg = load_config(TOY / request.param, options)
     cfg.test_dataloader.dataset.data_root = str(toy_workspace.root / 'data' / 'toy' / 'coco') + '/'
     torch.manual_seed(0)
     predictor = ImagePredictor.from_config(cfg, toy_workspace.checkpoint, 'cpu', strict=False)
@@ -30,11 +32,16 @@ def setup(toy_workspace):
 
 def _api_curves(predictor, path, gts):
     predictor.set_image(str(path))
+    feedback = predictor.model.panoptic_head.prompt_encoder.takes_mask_inputs
+    previous = []  # a refining model gets the previous call's low_res_logits back, as a user would pass them
 
     def segment(clicks, labels):
         objects = [ObjectPrompt(c[lab != CLICK_PADDING].numpy(), lab[lab != CLICK_PADDING].numpy())
                    for c, lab in zip(clicks, labels)]
-        return torch.from_numpy(predictor.predict_prompts(objects=objects)['masks'])
+        mask_inputs = previous[-1] if feedback and previous else None
+        result = predictor.predict_prompts(objects=objects, mask_inputs=mask_inputs, return_logits=True)
+        previous.append(result['low_res_logits'])
+        return torch.from_numpy(result['masks'])
 
     curves, _ = simulate_clicks(segment, gts, NUM_CLICKS)
     boxes = predictor.predict_prompts(boxes=mask_boxes(gts).numpy())['masks']

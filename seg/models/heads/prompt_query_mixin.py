@@ -66,16 +66,17 @@ class PromptQueryMixin:
     def prompt_queries(self, batch_data_samples: SampleList,
                        mask_features: Tensor | None = None) -> DecoderQueries:
         """Queries (B, N_max, C) of the samples' prompts (drawn from GT first where missing); an encoder
-        with ``takes_mask_inputs`` also gets the ``mask_features`` (B, C, h, w) to pool previous masks on."""
+        with ``takes_mask_features`` also gets the ``mask_features`` (B, C, h, w) (previous masks, clicks)."""
         device = self.mask_tokens.weight.device
         for sample in batch_data_samples:
             if sample.get('prompts') is None:
                 sample.prompts = self.prompts_from_gt(sample, device)
         prompts = [sample.prompts for sample in batch_data_samples]
         extra = {}
-        if getattr(self.prompt_encoder, 'takes_mask_inputs', False):
+        if getattr(self.prompt_encoder, 'takes_mask_features', False):
             extra['mask_features'] = mask_features
-        elif any(p.get('mask_inputs') is not None for p in prompts):
+        if (not getattr(self.prompt_encoder, 'takes_mask_inputs', False)
+                and any(p.get('mask_inputs') is not None for p in prompts)):
             raise ValueError('the prompts carry mask_inputs (a previous mask) but the prompt encoder takes '
                              'none: use ClickSetPromptEncoder(mask_feedback=True) trained with it')
         return self.prompt_encoder(

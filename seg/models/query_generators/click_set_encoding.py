@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from mmdet.registry import TASK_UTILS
 from mmengine.structures import InstanceData
 from torch import Tensor, nn
@@ -42,6 +43,11 @@ class ClickSetPromptEncoder(nn.Module, PromptQueryGenerator):
             (any resolution, usually the decoder's 1/4); the content then also gets ``mask_proj`` (C, C, no
             bias) of the pixel-decoder features averaged under ``mask_inputs > 0`` (0 for an empty mask, e.g.
             a row of zeros = "no previous mask"). Training passes each simulated round's mask to the next.
+        click_features: give the query what the clicked pixels look like: the pixel-decoder features (the
+            ``mask_features`` the mask embedding is matched against) are sampled bilinearly at each click,
+            averaged over the positive and over the negative clicks separately, and the content gets
+            ``positive_feature_proj(positive mean) + negative_feature_proj(negative mean)`` (C, C each, no
+            bias; 0 for a kind without clicks, e.g. a box-only prompt).
         Other arguments: as :class:`PromptQueryGenerator`.
     """
 
@@ -49,7 +55,7 @@ class ClickSetPromptEncoder(nn.Module, PromptQueryGenerator):
     takes_embed_dims = True
 
     def __init__(self, *, embed_dims: int, max_train_clicks: int = 5, split_labels: bool = False,
-                 mask_feedback: bool = False, **kwargs) -> None:
+                 mask_feedback: bool = False, click_features: bool = False, **kwargs) -> None:
         nn.Module.__init__(self)
         PromptQueryGenerator.__init__(self, **kwargs)
         if max_train_clicks < 1:
@@ -63,17 +69,27 @@ class ClickSetPromptEncoder(nn.Module, PromptQueryGenerator):
         self.mask_feedback = mask_feedback
         if mask_feedback:
             self.mask_proj = nn.Linear(embed_dims, embed_dims, bias=False)
+        self.click_features = click_features
+        if click_features:
+            self.positive_feature_proj = nn.Linear(embed_dims, embed_dims, bias=False)
+            self.negative_feature_proj = nn.Linear(embed_dims, embed_dims, bias=False)
 
     @property
     def takes_mask_inputs(self) -> bool:
         """Whether prompts may carry ``mask_inputs`` (previous-round mask logits)."""
         return self.mask_feedback
 
+    @property
+    def takes_mask_features(self) -> bool:
+        """Whether the encoder needs the pixel decoder's ``mask_features`` (previous masks, clicks)."""
+        return self.mask_feedback or self.click_features
+
     def forward(self, batch_prompts: list[InstanceData], batch_metas: list[dict], *, mask_token: Tensor,
                 type_embedding: nn.Embedding, pos_linear: nn.Module, training: bool,
                 mask_features: Tensor | None = None) -> DecoderQueries:
-        """Queries (B, N_max, C) as the base class, plus the click-set term (and, with ``mask_feedback``,
-        the previous-mask term on ``mask_features`` (B, C, h, w)) in the content."""
+        """Queries (B, N_max, C) as the base class, plus the click-set term (and, with ``mask_feedback`` /
+        ``click_features``, the previous-mask / clicked-feature terms on ``mask_features`` (B, C, h, w),
+        which cover the padded input ``batch_input_shape``) in the content."""
         queries = PromptQueryGenerator.__call__(
             self, batch_prompts, batch_metas, mask_token=mask_token, type_embedding=type_embedding,
             pos_linear=pos_linear, training=training)
@@ -83,6 +99,7 @@ class ClickSetPromptEncoder(nn.Module, PromptQueryGenerator):
                 prompts = prompts.to(mask_token.device)
                 click_term[index, :len(prompts)] = self.click_content(prompts, meta)
                 click_term[index, :len(prompts)] += self.mask_content(prompts, mask_features, index, meta)
+                click_term[index, :len(prompts)] += self.feature_content(prompts, mask_features, index, meta)
         return queries._replace(content=queries.content + click_term)
 
     def mask_content(self, prompts: InstanceData, mask_features: Tensor | None, index: int,
@@ -104,6 +121,20 @@ class ClickSetPromptEncoder(nn.Module, PromptQueryGenerator):
         pooled = mask_pool(features, mask_inputs[None].to(features.dtype))[0]
         return self.mask_proj(pooled.to(self.mask_proj.weight.dtype))
 
+    def feature_content(self, prompts: InstanceData, mask_features: Tensor | None, index: int,
+                        meta: dict) -> Tensor | float:
+        """Projected mean features (N, C) at the positive and the negative clicks (0 without the option)."""
+        if not self.click_features:
+            return 0.0
+        if mask_features is None:
+            record = meta.get('img_path', 'an image')
+            raise ValueError(f'{record}: click_features=True needs the mask features, none were given')
+        clicks, labels = prompt_clicks(prompts)
+        sampled = sample_at_clicks(mask_features[index], clicks, tuple(meta['batch_input_shape'][:2]))
+        sampled = sampled.to(self.positive_feature_proj.weight.dtype)
+        positive = self.positive_feature_proj(_masked_mean(sampled, labels == CLICK_POSITIVE))
+        return positive + self.negative_feature_proj(_masked_mean(sampled, labels == CLICK_NEGATIVE))
+
     def click_content(self, prompts: InstanceData, meta: dict) -> Tensor:
         """Mean click embedding (N, C) of each prompt (0 for prompts without clicks)."""
         clicks, labels = prompt_clicks(prompts)
@@ -117,6 +148,17 @@ class ClickSetPromptEncoder(nn.Module, PromptQueryGenerator):
         negatives = self.negative_proj(code) + self.label_embed(labels.clamp(min=0))
         positive = _masked_mean(embeds, labels == CLICK_POSITIVE)
         return positive + _masked_mean(negatives, labels == CLICK_NEGATIVE)
+
+
+def sample_at_clicks(features: Tensor, clicks: Tensor, input_hw: tuple[int, int]) -> Tensor:
+    """Features (C, h, w) covering a padded input of size ``input_hw``, sampled bilinearly at clicks (N, K, 2)
+    (x, y in input pixels; a pixel's centre is at +0.5) -> (N, K, C)."""
+    height, width = input_hw
+    scale = clicks.new_tensor([width, height])
+    grid = (clicks.to(features.device).float() / scale * 2 - 1).to(features.dtype)
+    sampled = F.grid_sample(features[None], grid[None], mode='bilinear', padding_mode='border',
+                            align_corners=False)  # (1, C, N, K)
+    return sampled[0].permute(1, 2, 0)
 
 
 def _masked_mean(values: Tensor, keep: Tensor) -> Tensor:
