@@ -41,3 +41,22 @@ def prompt_batch(prompts_per_image: list, size: int = 128) -> dict:
 def two_kinds_of_prompts():
     """A box on object 0 and a click on object 1 (inside both rectangles at 128 px)."""
     return make_prompts(boxes=OBJECT_BOXES[:1], points=torch.tensor([[85., 95.]]))
+
+
+def click_set_training_step(**encoder_options):
+    """One backward pass of a 'sam' batch (2 images, 6 prompts each, up to 3 simulated clicks) through a toy
+    interactive model with ``ClickSetPromptEncoder(**encoder_options)``; returns (head, preprocessed data)."""
+    from seg.models.query_generators import ClickSetPromptEncoder
+    from tests.models.model_test_utils import synthetic_batch
+    model = build_interactive_model().train()
+    head = model.panoptic_head
+    head.prompt_encoder = ClickSetPromptEncoder(embed_dims=head.query_feat.embedding_dim, max_train_clicks=3,
+                                                **encoder_options)
+    head.prompt_sampler.num_prompts = 6
+    batch = synthetic_batch(batch_size=2, size=64)
+    for sample in batch['data_samples']:
+        sample.set_metainfo(dict(data_tag='sam'))
+    data = model.data_preprocessor(batch, True)
+    torch.manual_seed(0)
+    sum(model.loss(data['inputs'], data['data_samples']).values()).backward()
+    return head, data

@@ -6,8 +6,7 @@ from torch import nn
 
 from seg.models.query_generators import PROMPT_BOX, PROMPT_POINT, ClickSetPromptEncoder
 from seg.models.query_generators.click_set_encoding import sample_at_clicks
-from tests.models.model_test_utils import synthetic_batch
-from tests.models.prompts.prompt_test_utils import build_interactive_model
+from tests.models.prompts.prompt_test_utils import click_set_training_step
 
 META = dict(batch_input_shape=(16, 16), img_shape=(16, 16), img_path='toy.jpg')
 # feature map (1, 4, 4, 4) at 1/4 of the 16 x 16 input: channel c, column x -> 10 c + x (constant along y)
@@ -69,17 +68,7 @@ def test_click_features_need_the_mask_features():
 
 
 def test_the_head_passes_mask_features_and_both_projections_learn():
-    model = build_interactive_model().train()
-    head = model.panoptic_head
-    head.prompt_encoder = ClickSetPromptEncoder(embed_dims=head.query_feat.embedding_dim, max_train_clicks=3,
-                                                click_features=True)
-    head.prompt_sampler.num_prompts = 6
-    batch = synthetic_batch(batch_size=2, size=64)
-    for sample in batch['data_samples']:
-        sample.set_metainfo(dict(data_tag='sam'))
-    data = model.data_preprocessor(batch, True)
-    torch.manual_seed(0)
-    sum(model.loss(data['inputs'], data['data_samples']).values()).backward()
+    head, data = click_set_training_step(click_features=True)
     labels = torch.cat([sample.prompts.click_labels.flatten() for sample in data['data_samples']])
     assert (labels == 0).any(), 'the simulation gave no negative click: the negative projection is untested'
     for name in ('positive_feature_proj', 'negative_feature_proj'):

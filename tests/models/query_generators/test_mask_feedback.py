@@ -5,8 +5,7 @@ from mmengine.structures import InstanceData
 from torch import nn
 
 from seg.models.query_generators import ClickSetPromptEncoder
-from tests.models.model_test_utils import synthetic_batch
-from tests.models.prompts.prompt_test_utils import build_interactive_model
+from tests.models.prompts.prompt_test_utils import click_set_training_step
 
 META = dict(batch_input_shape=(8, 8), img_shape=(8, 8), img_path='toy.jpg')
 
@@ -60,17 +59,7 @@ def test_mask_inputs_are_refused_without_the_option():
 
 
 def test_training_feeds_each_round_mask_to_the_next_and_mask_proj_learns():
-    model = build_interactive_model().train()
-    head = model.panoptic_head
-    head.prompt_encoder = ClickSetPromptEncoder(embed_dims=head.query_feat.embedding_dim, max_train_clicks=3,
-                                                mask_feedback=True)
-    head.prompt_sampler.num_prompts = 6
-    batch = synthetic_batch(batch_size=2, size=64)
-    for sample in batch['data_samples']:
-        sample.set_metainfo(dict(data_tag='sam'))
-    data = model.data_preprocessor(batch, True)
-    torch.manual_seed(0)
-    sum(model.loss(data['inputs'], data['data_samples']).values()).backward()
+    head, data = click_set_training_step(mask_feedback=True)
     assert head.prompt_encoder.mask_proj.weight.grad.abs().sum() > 0
     for sample in data['data_samples']:
         prompts = sample.prompts
