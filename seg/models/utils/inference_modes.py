@@ -10,8 +10,8 @@ from torch import Tensor, nn
 
 PRECISIONS = {'fp32': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}
 COMPILE_TARGETS = ('backbone', 'pixel_decoder')
-# the pixel decoder is left out: int8 value / output projections of its deformable attention changed
-# 6 % of the pixel winners at 320x480 and ran slower (docs/PERFORMANCE.md)
+# the pixel decoder is left out: in a trial, int8 value / output projections of its deformable attention
+# changed several percent of the pixel winners at 320x480 and ran slower (docs/PERFORMANCE.md)
 QUANTIZE_TARGETS = ('backbone',)
 
 
