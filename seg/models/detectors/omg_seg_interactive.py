@@ -85,12 +85,14 @@ class OMGSegInteractive(OMGSeg):
         """One padded batch: prompt results, click simulation, or :class:`OMGSeg`'s results."""
         if not self.panoptic_head.uses_prompts(batch_data_samples):
             return super()._predict_batch(batch_inputs, batch_data_samples, rescale)
-        features = self.encode(batch_inputs, batch_data_samples)
+        modes = self.inference_modes  # the network under the inference modes, as OMGSeg._predict_batch
+        features = modes.run(self, self.encode, modes.inputs(batch_inputs), batch_data_samples)
         if self.eval_clicks and all(sample.get('prompts') is None for sample in batch_data_samples):
             for index, sample in enumerate(batch_data_samples):
                 sample.pred_instances = self.click_evaluation(features.select(index), sample)
             return batch_data_samples
-        prediction = self.decode(features, data_samples=batch_data_samples, upsample=True)
+        prediction = modes.to_fp32(modes.run(self, self.decode, features, data_samples=batch_data_samples,
+                                             upsample=True))
         for index, sample in enumerate(batch_data_samples):
             sample.pred_instances = self.prompt_results(prediction, index, sample.metainfo,
                                                         len(sample.prompts), rescale)
@@ -113,7 +115,9 @@ class OMGSegInteractive(OMGSeg):
         decoder's 1/4-input mask logits (what ``mask_inputs`` of a next round takes), and the prediction.
         Also called unbound on a plain :class:`OMGSeg` with prompt queries (the predictor)."""
         meta = features.metainfos[0]
-        prediction = self.decode(features, [prompts.to(features.pixels.mask_features.device)])
+        modes = self.inference_modes
+        prediction = modes.to_fp32(modes.run(self, self.decode, features,
+                                             [prompts.to(features.pixels.mask_features.device)]))
         low_res = prediction.mask_logits
         upsampled = F.interpolate(low_res, size=tuple(meta['batch_input_shape']), mode='bilinear',
                                   align_corners=False)  # as panoptic_head.predict(upsample=True)

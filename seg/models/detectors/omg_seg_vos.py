@@ -143,8 +143,9 @@ class OMGSegVOS(OMGSegVideo):
     def prompt_frame(self, frame: Tensor, meta: dict, masks: Tensor) -> Tensor:
         """Foreground probabilities (K, h, w) in the ``img_shape`` frame for object masks (K, h, w)."""
         prompts = self.object_prompts(masks)
-        features = self.encode(frame[None], [DetDataSample(metainfo=meta)])
-        prediction = self.decode(features, [prompts], upsample=True)
+        modes = self.inference_modes  # the network under the inference modes, as OMGSeg._predict_batch
+        features = modes.run(self, self.encode, modes.inputs(frame[None]), [DetDataSample(metainfo=meta)])
+        prediction = modes.run(self, self.decode, features, [prompts], upsample=True)
         height, width = meta['img_shape'][:2]
         logits = prediction.mask_logits[0, :len(prompts), :height, :width].float()
         return logits.sigmoid().view(len(self.prompt_kinds), masks.shape[0], height, width).mean(0)

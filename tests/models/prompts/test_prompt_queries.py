@@ -149,3 +149,22 @@ def test_prompts_only_mode_prompts_every_gt_instance_at_evaluation():
     assert sample.prompts.gt_indices.tolist() == [0, 1]
     assert sample.prompts.types.tolist() == [PROMPT_POINT, PROMPT_POINT]
     assert sample.pred_instances.masks.shape == (2, 64, 64)
+
+
+def test_prompt_predictions_run_the_network_under_the_inference_modes(model, monkeypatch):
+    from seg.models.utils.inference_modes import InferenceModes
+    from tests.models.model_test_utils import record_decodes
+    model.eval()
+    data = model.data_preprocessor(prompt_batch([two_kinds_of_prompts()]), False)
+    with torch.no_grad():
+        reference = model(**data, mode='predict')[0].pred_instances.masks
+    seen = record_decodes(monkeypatch, model.panoptic_head)
+    model.inference_modes = InferenceModes(lean_decoder=True)
+    try:
+        with torch.no_grad():
+            lean = model(**data, mode='predict')[0].pred_instances.masks
+    finally:
+        model.inference_modes = InferenceModes()
+        model.panoptic_head.lean_decoder = False
+    assert seen == [(True, 1)]  # decoded once under inference_mode, the last prediction set only
+    assert torch.equal(lean, reference)
