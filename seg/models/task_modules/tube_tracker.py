@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from .frame_store import FrameStore
+from .frame_tensor_store import FrameTensorStore
 from .query_association import associate_queries
 
 
@@ -24,12 +24,10 @@ class QueryTubeTracker:
 
     def __init__(self, *, store_device: str | torch.device | None = None,
                  store_dtype: torch.dtype | None = None) -> None:
-        self.store_device = store_device
-        self.store_dtype = store_dtype
         self._cls_sum: Tensor | None = None
         self._obj_sum: Tensor | None = None
         self._reference: Tensor | None = None
-        self._frames = FrameStore(store_device, store_dtype)
+        self._frames = FrameTensorStore(store_device, store_dtype)
         self.num_clips = 0
 
     def add_clip(self, cls_logits: Tensor, objectness: Tensor, embeds: Tensor, mask_logits: Tensor) -> Tensor:

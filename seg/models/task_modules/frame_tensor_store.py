@@ -10,7 +10,7 @@ from torch import Tensor
 DISK = 'disk'
 
 
-class FrameStore:
+class FrameTensorStore:
     """An append-only list of per-frame tensors (all of one shape and dtype per frame).
 
     ``device='disk'``: each frame is written to an unnamed temporary file (removed by the OS when the

@@ -1,13 +1,13 @@
-"""FrameStore: frames kept on disk read back exactly; video predictions with the disk store equal memory's."""
+"""FrameTensorStore: frames on disk read back exactly; video predictions with the disk store equal memory's."""
 import torch
 
-from seg.models.task_modules.frame_store import FrameStore
+from seg.models.task_modules.frame_tensor_store import FrameTensorStore
 from tests.models.video.video_test_utils import synthetic_clip_batch
 
 
 def test_disk_frames_read_back_bit_for_bit_in_the_store_dtype():
     frames = [torch.randn(3, 5, 7), torch.randn(3, 5, 7) * 1e-8, torch.full((3, 5, 7), float('inf'))]
-    store = FrameStore('disk', torch.float16)
+    store = FrameTensorStore('disk', torch.float16)
     for frame in frames:
         store.append(frame)
     assert len(store) == 3 and store._frames == []  # nothing kept in memory
@@ -19,7 +19,7 @@ def test_disk_frames_read_back_bit_for_bit_in_the_store_dtype():
 
 
 def test_memory_store_keeps_the_tensors():
-    store = FrameStore(None, None)
+    store = FrameTensorStore(None, None)
     frame = torch.randn(2, 4)
     store.append(frame)
     assert store[0] is frame and len(store) == 1
