@@ -1,4 +1,4 @@
-"""FrameTensorStore: frames on disk read back exactly; video predictions with the disk store equal memory's."""
+"""FrameTensorStore: frames on disk read back exactly; video predictions with it equal the in-memory ones."""
 import torch
 
 from seg.models.task_modules.frame_tensor_store import FrameTensorStore
