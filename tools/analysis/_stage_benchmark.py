@@ -2,8 +2,8 @@
 
 Used by ``tools/analysis/benchmark.py --stages``. Each mode runs in a fresh process (peak RSS is per
 process); the stages are run as ``OMGSeg._predict_batch`` runs them, under the mode's context:
-backbone, pixel decoder (timed on its own), query decoder (head minus pixel decoder), fusion (panoptic +
-instance + semantic per the config's ``test_cfg``, fp32), and the whole forward (backbone + head + fusion).
+backbone, pixel decoder (``panoptic_head.encode``), query decoder (``panoptic_head.predict`` on its output),
+fusion (panoptic + instance + semantic per ``test_cfg``, fp32), and the whole forward (the sum).
 Peak memory: ``torch.cuda.max_memory_allocated`` above the start of the stage on a GPU, on the CPU the
 peak resident set above the start of the stage (``VmHWM`` reset through ``/proc/self/clear_refs``), and for
 the whole forward above the level after the model was built. Agreement: panoptic pixels equal to fp32's
@@ -89,15 +89,14 @@ def forward_stages(model: torch.nn.Module, image: torch.Tensor, samples) -> tupl
     clock, modes, head = StageClock(image.device), model.inference_modes, model.panoptic_head
     with modes.network(model, image.device):
         feats = clock.run('backbone', model.extract_feat, modes.inputs(image))
-        clock.run('pixel decoder', head.pixel_decoder, [feat.contiguous() for feat in feats])
-        prediction = clock.run('head', head.predict, feats, samples, upsample=False)
+        pixels = clock.run('pixel decoder', head.encode, feats)
+        prediction = clock.run('decoder', head.predict, pixels, samples, upsample=False)
     prediction = modes.to_fp32(prediction)
     with torch.no_grad():
         results = clock.run('fusion', model.panoptic_fusion_head.predict, prediction.cls_logits,
                             prediction.mask_logits, samples, rescale=True)
-    clock.seconds['decoder'] = clock.seconds['head'] - clock.seconds['pixel decoder']
-    clock.peak['decoder'] = clock.peak.pop('head')
-    clock.seconds['whole forward'] = sum(clock.seconds[k] for k in ('backbone', 'head', 'fusion'))
+    clock.seconds['whole forward'] = sum(clock.seconds[k] for k in ('backbone', 'pixel decoder', 'decoder',
+                                                                    'fusion'))
     outputs = dict(panoptic=results[0]['pan_results'].sem_seg[0].cpu(), cls=prediction.cls_logits.cpu(),
                    mask=prediction.mask_logits.cpu())
     return clock, outputs
